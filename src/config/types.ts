@@ -1,0 +1,123 @@
+/**
+ * The resolved run configuration: everything the engine needs, validated, with defaults and
+ * presets applied. Built from CLI flags / env vars by config/resolve.ts and from request bodies
+ * by serve/. Nothing downstream reads process.env or argv.
+ */
+import type { ThresholdSpec } from '../thresholds/types.js';
+
+export type ScenarioName = 'batch' | 'chat' | 'responses' | 'embeddings' | 'health';
+export type PresetName = 'smoke' | 'medium' | 'stress';
+export type VerifyMode = 'random' | 'metadata' | 'content';
+
+export interface ScenarioWeight {
+  name: ScenarioName;
+  weight: number;
+}
+
+/** A validated batch input file (JSONL), loaded once at start-up. */
+export interface BatchInput {
+  path: string;
+  /** file name sent in the multipart upload */
+  filename: string;
+  bytes: number;
+  lines: number;
+  /** every custom_id of the file, in file order */
+  customIds: string[];
+  /** the url shared by every line, e.g. /v1/chat/completions: the batch endpoint */
+  endpoint: string;
+}
+
+export interface PollConfig {
+  initialMs: number;
+  factor: number;
+  maxIntervalMs: number;
+  maxPolls: number;
+  maxWaitMs: number;
+  /** random jitter applied to each delay ('full' like exponential-backoff) */
+  jitter: boolean;
+}
+
+export interface AuthConfig {
+  /** use this key and skip the bootstrap */
+  apiKey?: string;
+  /** path (or absolute URL) of the admin key-creation endpoint */
+  apiKeyEndpoint: string;
+  basicAuthUsername: string;
+  basicAuthPassword: string;
+}
+
+export interface PayloadConfig {
+  /** default model for every scenario */
+  model: string;
+  /** per-scenario model override */
+  models: Partial<Record<ScenarioName, string>>;
+  /** prompt text; every request prefixes a fresh UUID */
+  prompt: string;
+  promptRepeat: number;
+  maxTokens?: number;
+  /** probability a chat/responses request streams (0 = never, 1 = always) */
+  streamRatio: number;
+  /** the `user` field sent with online requests */
+  user?: string;
+  /** embeddings input as one string or as a list of this many strings */
+  embeddingInputs: number;
+  encodingFormat?: 'float' | 'base64';
+  dimensions?: number;
+}
+
+export interface TargetConfig {
+  /** origin + optional path prefix, no trailing slash, e.g. http://127.0.0.1:8080 */
+  host: string;
+  /** API base path, e.g. /v1 or /ai/v1 */
+  basePath: string;
+  /** true when no --host was given and the embedded mock serves the run */
+  embedded: boolean;
+  /** per-scenario host overrides (chat/responses/embeddings) */
+  scenarioHosts: Partial<Record<ScenarioName, string>>;
+  /** direct upstream for proxy-overhead measurement */
+  baselineHost?: string;
+  /** share of requests sent to the baseline host (0..1) */
+  baselineRatio: number;
+  /** response header carrying the proxy's own overhead in ms */
+  overheadHeader: string;
+}
+
+export interface OutputConfig {
+  jsonFile?: string;
+  csvPrefix?: string;
+  progressIntervalMs: number;
+  /** only the end summary, no live progress (Locust --only-summary) */
+  onlySummary: boolean;
+}
+
+export interface RunConfig {
+  runId: string;
+  preset?: PresetName;
+  target: TargetConfig;
+  auth: AuthConfig;
+  /** closed model: virtual users */
+  users: number;
+  spawnRate: number;
+  runTimeMs: number;
+  /** grace period for in-flight iterations after run time ends */
+  stopTimeoutMs: number;
+  waitMinMs: number;
+  waitMaxMs: number;
+  /** open model: iterations started per second (0 = closed model only) */
+  arrivalRate: number;
+  /** stop after this many iterations in total (0 = unbounded, run time decides) */
+  iterations: number;
+  scenarios: ScenarioWeight[];
+  batch?: BatchInput;
+  verify: VerifyMode;
+  poll: PollConfig;
+  payload: PayloadConfig;
+  requestTimeoutMs: number;
+  /** max sockets per origin */
+  connections: number;
+  p95ThresholdMs: number;
+  errorRateThreshold: number;
+  thresholds: ThresholdSpec[];
+  output: OutputConfig;
+  seed?: number;
+}

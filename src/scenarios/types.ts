@@ -1,0 +1,36 @@
+/**
+ * A scenario is one kind of iteration a virtual user repeats: the batch workflow, one chat
+ * request, one embeddings request ... The engine picks a scenario per iteration by weight and
+ * calls `run`; scenarios talk HTTP only through ctx.http, so every request is recorded once.
+ */
+import type { RunConfig, ScenarioName } from '../config/types.js';
+import type { HttpClient } from '../http/client.js';
+import type { Recorder } from '../metrics/types.js';
+
+export interface ScenarioContext {
+  /** 1-based virtual user number */
+  userId: number;
+  /** 1-based iteration number of this user */
+  iteration: number;
+  config: RunConfig;
+  http: HttpClient;
+  recorder: Recorder;
+  /** headers every API call carries (Authorization: Bearer <shared key>) */
+  authHeaders: Record<string, string>;
+  /** aborted when the run is interrupted or the stop timeout abandons in-flight work */
+  signal: AbortSignal;
+  /** seeded when --seed is given */
+  random: () => number;
+  /** the wait between workflow steps (config waitMin..waitMax); resolves early on abort */
+  think(): Promise<void>;
+  /** a short line for the run log (never includes secrets) */
+  log(line: string): void;
+}
+
+/** How one iteration ended; failed iterations have already recorded their failing request. */
+export type IterationOutcome = { ok: true } | { ok: false; reason: string };
+
+export interface Scenario {
+  name: ScenarioName;
+  run(ctx: ScenarioContext): Promise<IterationOutcome>;
+}
