@@ -1,0 +1,224 @@
+{{/* ---------- names and labels ---------- */}}
+
+{{- define "batch-load.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "batch-load.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The Job carries the release revision: a Job's pod template is immutable, so every
+`helm upgrade` renders a new Job and helm deletes the previous one. */}}
+{{- define "batch-load.jobName" -}}
+{{- printf "%s-%d" (include "batch-load.fullname" . | trunc 52 | trimSuffix "-") (int .Release.Revision) }}
+{{- end }}
+
+{{- define "batch-load.mockName" -}}
+{{- printf "%s-mock" (include "batch-load.fullname" . | trunc 58 | trimSuffix "-") }}
+{{- end }}
+
+{{- define "batch-load.secretName" -}}
+{{- default (include "batch-load.fullname" .) .Values.auth.existingSecret }}
+{{- end }}
+
+{{- define "batch-load.testDataConfigMapName" -}}
+{{- default (printf "%s-testdata" (include "batch-load.fullname" . | trunc 54 | trimSuffix "-")) .Values.testData.existingConfigMap }}
+{{- end }}
+
+{{- define "batch-load.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "batch-load.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "batch-load.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "batch-load.labels" -}}
+helm.sh/chart: {{ include "batch-load.chart" . }}
+{{ include "batch-load.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "batch-load.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "batch-load.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* ---------- images ---------- */}}
+
+{{- define "batch-load.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag | toString) }}
+{{- end }}
+
+{{- define "batch-load.mockImage" -}}
+{{- $repo := default .Values.image.repository .Values.mock.image.repository }}
+{{- $tag := default (default .Chart.AppVersion .Values.image.tag) .Values.mock.image.tag | toString }}
+{{- printf "%s:%s" $repo $tag }}
+{{- end }}
+
+{{/* ---------- durations ----------
+Seconds from a duration value: a number (seconds), a numeric string, or a Go-style string built
+from <number><unit> parts with unit ms|s|m|h ("90s", "2m", "1h30m", "1.5m"). Rounded up.
+Renders "0" for an empty value and fails on anything else. */}}
+{{- define "batch-load.durationSeconds" -}}
+{{- $v := .value }}
+{{- if or (kindIs "invalid" $v) (and (kindIs "string" $v) (eq (trim $v) "")) }}
+{{- 0 }}
+{{- else if not (kindIs "string" $v) }}
+{{- $v | float64 | ceil | int }}
+{{- else if regexMatch "^[0-9]+(\\.[0-9]+)?$" (trim $v) }}
+{{- trim $v | float64 | ceil | int }}
+{{- else if regexMatch "^([0-9]+(\\.[0-9]+)?(ms|h|m|s))+$" (trim $v) }}
+{{- $unit := dict "ms" 0.001 "s" 1.0 "m" 60.0 "h" 3600.0 }}
+{{- $total := 0.0 }}
+{{- range regexFindAll "[0-9]+(\\.[0-9]+)?(ms|h|m|s)" (trim $v) -1 }}
+{{- $n := regexFind "^[0-9]+(\\.[0-9]+)?" . | float64 }}
+{{- $u := regexReplaceAll "^[0-9]+(\\.[0-9]+)?" . "" }}
+{{- $total = addf $total (mulf $n (index $unit $u)) }}
+{{- end }}
+{{- $total | ceil | int }}
+{{- else }}
+{{- fail (printf "%s: %q is not a duration (use seconds or e.g. 90s, 2m, 1h30m)" .name $v) }}
+{{- end }}
+{{- end }}
+
+{{/* Job deadline: explicit job.activeDeadlineSeconds, or run time (explicit or the preset's)
++ stop timeout + margin. */}}
+{{- define "batch-load.activeDeadlineSeconds" -}}
+{{- if not (kindIs "invalid" .Values.job.activeDeadlineSeconds) }}
+{{- .Values.job.activeDeadlineSeconds | int }}
+{{- else }}
+{{- $presetRunTime := dict "smoke" 120 "medium" 300 "stress" 600 }}
+{{- $run := include "batch-load.durationSeconds" (dict "name" "run.runTime" "value" .Values.run.runTime) | atoi }}
+{{- if eq $run 0 }}
+{{- $run = index $presetRunTime .Values.preset }}
+{{- end }}
+{{- $stop := include "batch-load.durationSeconds" (dict "name" "run.stopTimeout" "value" .Values.run.stopTimeout) | atoi }}
+{{- add $run $stop (.Values.job.deadlineMarginSeconds | int) }}
+{{- end }}
+{{- end }}
+
+{{/* ---------- test data ---------- */}}
+
+{{/* "true" when custom test data comes from a ConfigMap (chart-owned or existing). */}}
+{{- define "batch-load.testData.custom" -}}
+{{- if or .Values.testData.inline .Values.testData.files .Values.testData.existingConfigMap }}true{{ end }}
+{{- end }}
+
+{{/* "true" when the chart renders its own test-data ConfigMap. */}}
+{{- define "batch-load.testData.ownConfigMap" -}}
+{{- if and (not .Values.testData.existingConfigMap) (or .Values.testData.inline .Values.testData.files) }}true{{ end }}
+{{- end }}
+
+{{/* The custom file name selected inside the ConfigMap (fails when ambiguous or unknown). */}}
+{{- define "batch-load.testData.selected" -}}
+{{- $td := .Values.testData }}
+{{- $keys := keys $td.files | sortAlpha }}
+{{- if $td.inline }}{{ $keys = append $keys "inline.jsonl" }}{{ end }}
+{{- if $td.select }}
+{{- if and (not $td.existingConfigMap) (not (has $td.select $keys)) }}
+{{- fail (printf "testData.select %q is not one of the custom files %v" $td.select $keys) }}
+{{- end }}
+{{- $td.select }}
+{{- else if $td.existingConfigMap }}
+{{- fail "testData.existingConfigMap needs testData.select (the key of the JSONL file in it)" }}
+{{- else if $td.inline }}
+{{- "inline.jsonl" }}
+{{- else if eq (len $keys) 1 }}
+{{- first $keys }}
+{{- else }}
+{{- fail (printf "testData.files has %d files %v: set testData.select" (len $keys) $keys) }}
+{{- end }}
+{{- end }}
+
+{{- define "batch-load.validate" -}}
+{{- $td := .Values.testData }}
+{{- if and $td.builtin (include "batch-load.testData.custom" .) }}
+{{- fail "testData.builtin cannot be combined with custom test data (inline, files or existingConfigMap)" }}
+{{- end }}
+{{- if and $td.inline (hasKey $td.files "inline.jsonl") }}
+{{- fail "testData.files must not contain inline.jsonl when testData.inline is set" }}
+{{- end }}
+{{- if and .Values.results.existingClaim (not .Values.results.jsonFile) (not .Values.results.csvPrefix) }}
+{{- fail "results.existingClaim is set but neither results.jsonFile nor results.csvPrefix writes anything to it" }}
+{{- end }}
+{{- end }}
+
+{{/* ---------- target and arguments ---------- */}}
+
+{{- define "batch-load.host" -}}
+{{- if .Values.run.host }}
+{{- .Values.run.host }}
+{{- else if .Values.mock.enabled }}
+{{- printf "http://%s:%d" (include "batch-load.mockName" .) (int .Values.mock.service.port) }}
+{{- end }}
+{{- end }}
+
+{{- define "batch-load.jsonFile" -}}
+{{- if .Values.results.jsonFile }}{{ printf "/results/%s" (tpl .Values.results.jsonFile .) }}{{ end }}
+{{- end }}
+
+{{/* The tester's argv as a YAML list. Only values that are set become flags, so the preset and
+the tester's own defaults apply otherwise. Secrets never appear here. */}}
+{{- define "batch-load.args" -}}
+{{- $r := .Values.run }}
+{{- $args := list "run" "--preset" .Values.preset }}
+{{- $host := include "batch-load.host" . }}
+{{- if $host }}{{ $args = concat $args (list "--host" $host) }}{{ end }}
+{{- $flags := list
+  (list "basePath" "--base-path")
+  (list "scenario" "--scenario")
+  (list "users" "--users")
+  (list "spawnRate" "--spawn-rate")
+  (list "runTime" "--run-time")
+  (list "stopTimeout" "--stop-timeout")
+  (list "waitMin" "--wait-min")
+  (list "waitMax" "--wait-max")
+  (list "verify" "--verify")
+  (list "pollInterval" "--poll-interval")
+  (list "pollFactor" "--poll-factor")
+  (list "pollMaxInterval" "--poll-max-interval")
+  (list "maxPolls" "--max-polls")
+  (list "maxWait" "--max-wait")
+  (list "requestTimeout" "--request-timeout")
+  (list "progressInterval" "--progress-interval")
+  (list "seed" "--seed") }}
+{{- range $flags }}
+{{- $v := index $r (index . 0) }}
+{{- if not (or (kindIs "invalid" $v) (and (kindIs "string" $v) (eq $v ""))) }}
+{{- $args = concat $args (list (index . 1) (toString $v)) }}
+{{- end }}
+{{- end }}
+{{- range $r.thresholds }}
+{{- $args = concat $args (list "--threshold" (toString .)) }}
+{{- end }}
+{{- if include "batch-load.testData.custom" . }}
+{{- $args = concat $args (list "--data" (printf "%s/%s" (trimSuffix "/" .Values.testData.mountPath) (include "batch-load.testData.selected" .))) }}
+{{- else if .Values.testData.builtin }}
+{{- $args = concat $args (list "--data" .Values.testData.builtin) }}
+{{- end }}
+{{- $json := include "batch-load.jsonFile" . }}
+{{- if $json }}{{ $args = concat $args (list "--json" $json) }}{{ end }}
+{{- if .Values.results.csvPrefix }}
+{{- $args = concat $args (list "--csv" (printf "/results/%s" .Values.results.csvPrefix)) }}
+{{- end }}
+{{- range $r.extraArgs }}
+{{- $args = append $args (toString .) }}
+{{- end }}
+{{- toYaml $args }}
+{{- end }}
