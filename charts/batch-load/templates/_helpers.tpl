@@ -73,8 +73,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* ---------- durations ----------
 Seconds from a duration value: a number (seconds), a numeric string, or a Go-style string built
-from <number><unit> parts with unit ms|s|m|h ("90s", "2m", "1h30m", "1.5m"). Rounded up.
-Renders "0" for an empty value and fails on anything else. */}}
+from <number><unit> parts with unit ms|s|m|h|d ("90s", "2m", "1h30m", "1.5m"), the same grammar
+as the tester's --run-time. Rounded up. Renders "0" for an empty value, fails on anything else. */}}
 {{- define "batch-load.durationSeconds" -}}
 {{- $v := .value }}
 {{- if or (kindIs "invalid" $v) (and (kindIs "string" $v) (eq (trim $v) "")) }}
@@ -83,10 +83,10 @@ Renders "0" for an empty value and fails on anything else. */}}
 {{- $v | float64 | ceil | int }}
 {{- else if regexMatch "^[0-9]+(\\.[0-9]+)?$" (trim $v) }}
 {{- trim $v | float64 | ceil | int }}
-{{- else if regexMatch "^([0-9]+(\\.[0-9]+)?(ms|h|m|s))+$" (trim $v) }}
-{{- $unit := dict "ms" 0.001 "s" 1.0 "m" 60.0 "h" 3600.0 }}
+{{- else if regexMatch "^([0-9]+(\\.[0-9]+)?(ms|d|h|m|s))+$" (trim $v | lower) }}
+{{- $unit := dict "ms" 0.001 "s" 1.0 "m" 60.0 "h" 3600.0 "d" 86400.0 }}
 {{- $total := 0.0 }}
-{{- range regexFindAll "[0-9]+(\\.[0-9]+)?(ms|h|m|s)" (trim $v) -1 }}
+{{- range regexFindAll "[0-9]+(\\.[0-9]+)?(ms|d|h|m|s)" (trim $v | lower) -1 }}
 {{- $n := regexFind "^[0-9]+(\\.[0-9]+)?" . | float64 }}
 {{- $u := regexReplaceAll "^[0-9]+(\\.[0-9]+)?" . "" }}
 {{- $total = addf $total (mulf $n (index $unit $u)) }}
@@ -98,7 +98,7 @@ Renders "0" for an empty value and fails on anything else. */}}
 {{- end }}
 
 {{/* Job deadline: explicit job.activeDeadlineSeconds, or run time (explicit or the preset's)
-+ stop timeout + margin. */}}
++ stop timeout (explicit or the tester's default, 30 s) + margin. */}}
 {{- define "batch-load.activeDeadlineSeconds" -}}
 {{- if not (kindIs "invalid" .Values.job.activeDeadlineSeconds) }}
 {{- .Values.job.activeDeadlineSeconds | int }}
@@ -108,7 +108,10 @@ Renders "0" for an empty value and fails on anything else. */}}
 {{- if eq $run 0 }}
 {{- $run = index $presetRunTime .Values.preset }}
 {{- end }}
-{{- $stop := include "batch-load.durationSeconds" (dict "name" "run.stopTimeout" "value" .Values.run.stopTimeout) | atoi }}
+{{- $stop := 30 }}
+{{- if not (or (kindIs "invalid" .Values.run.stopTimeout) (eq (toString .Values.run.stopTimeout) "")) }}
+{{- $stop = include "batch-load.durationSeconds" (dict "name" "run.stopTimeout" "value" .Values.run.stopTimeout) | atoi }}
+{{- end }}
 {{- add $run $stop (.Values.job.deadlineMarginSeconds | int) }}
 {{- end }}
 {{- end }}
@@ -183,8 +186,12 @@ the tester's own defaults apply otherwise. Secrets never appear here. */}}
 {{- $flags := list
   (list "basePath" "--base-path")
   (list "scenario" "--scenario")
+  (list "model" "--model")
   (list "users" "--users")
   (list "spawnRate" "--spawn-rate")
+  (list "rate" "--rate")
+  (list "iterations" "--iterations")
+  (list "connections" "--connections")
   (list "runTime" "--run-time")
   (list "stopTimeout" "--stop-timeout")
   (list "waitMin" "--wait-min")
@@ -202,6 +209,12 @@ the tester's own defaults apply otherwise. Secrets never appear here. */}}
 {{- $v := index $r (index . 0) }}
 {{- if not (or (kindIs "invalid" $v) (and (kindIs "string" $v) (eq $v ""))) }}
 {{- $args = concat $args (list (index . 1) (toString $v)) }}
+{{- end }}
+{{- end }}
+{{- range $flag := list (list "defaultThresholds" "default-thresholds") (list "onlySummary" "only-summary") (list "pollJitter" "poll-jitter") }}
+{{- $v := index $r (index $flag 0) }}
+{{- if kindIs "bool" $v }}
+{{- $args = append $args (printf "--%s%s" (ternary "" "no-" $v) (index $flag 1)) }}
 {{- end }}
 {{- end }}
 {{- range $r.thresholds }}
