@@ -1,0 +1,56 @@
+/**
+ * Which base URL each online scenario talks to. The config resolver has already applied the
+ * precedence between flags and env (`--chat-host`/LOCUST_CHAT_HOST vs --host/LOCUST_HOST);
+ * here a scenario host, when set, wins over the global host, and the baseline host replaces
+ * either for the direct (baseline) share of requests.
+ */
+import type { RunConfig, ScenarioName } from '../../config/types.js';
+
+export type OnlineScenario = Exclude<ScenarioName, 'batch'>;
+
+/** One endpoint as a scenario uses it: URL to call and the path shown in request names. */
+export interface Endpoint {
+  url: string;
+  /** path part of the request name, e.g. /ai/v1/chat/completions */
+  path: string;
+}
+
+function trimSlash(s: string): string {
+  return s.endsWith('/') ? s.replace(/\/+$/, '') : s;
+}
+
+/** `/v1` style base path: leading slash, no trailing slash, '' for none. */
+export function normaliseBasePath(basePath: string): string {
+  const p = trimSlash(basePath.trim());
+  if (p === '') return '';
+  return p.startsWith('/') ? p : `/${p}`;
+}
+
+/** The host (origin + optional prefix) a scenario's proxied requests go to. */
+export function scenarioHost(config: RunConfig, scenario: OnlineScenario): string {
+  return trimSlash(config.target.scenarioHosts[scenario] ?? config.target.host);
+}
+
+/** The API endpoint (under the base path) of a scenario on a host. */
+export function apiEndpoint(config: RunConfig, host: string, apiPath: string): Endpoint {
+  const path = `${normaliseBasePath(config.target.basePath)}${apiPath}`;
+  return { url: `${trimSlash(host)}${path}`, path };
+}
+
+/** `/health` sits at the host root, outside the API base path. */
+export function healthEndpoint(host: string): Endpoint {
+  return { url: `${trimSlash(host)}/health`, path: '/health' };
+}
+
+/** The direct upstream for the baseline share, when proxy overhead is measured. */
+export function baselineHost(config: RunConfig): string | undefined {
+  const h = config.target.baselineHost;
+  return h ? trimSlash(h) : undefined;
+}
+
+/** Share of requests sent to the baseline, 0 when no baseline host is configured. */
+export function baselineShare(config: RunConfig): number {
+  if (!baselineHost(config)) return 0;
+  const r = config.target.baselineRatio;
+  return Number.isFinite(r) ? Math.min(1, Math.max(0, r)) : 0;
+}
