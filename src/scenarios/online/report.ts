@@ -1,0 +1,129 @@
+/**
+ * End-of-run text for the online scenarios: an LLM metrics table per scenario (with where the
+ * token counts came from), the proxy's overhead header, and proxy overhead vs the baseline.
+ * Pure functions of a MetricsSnapshot; the summary appends them via `extraSections`.
+ */
+import type { MetricsSnapshot, TrendStats } from '../../metrics/types.js';
+import { computeOverhead, type OverheadFigures } from './overhead.js';
+import { METRIC } from './stream-metrics.js';
+
+const fmt = (v: number | undefined, digits = 1): string => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits));
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
+
+/** Scenario keys that have LLM metrics: `chat`, `responses`, `chat baseline` ... */
+export function llmScenarioKeys(snapshot: MetricsSnapshot): string[] {
+  const keys = new Set<string>();
+  const prefix = `${METRIC.outputTokensTotal}:`;
+  for (const name of Object.keys(snapshot.counters)) if (name.startsWith(prefix)) keys.add(name.slice(prefix.length));
+  for (const name of Object.keys(snapshot.trends)) if (name.startsWith(`${METRIC.ttft}:`)) keys.add(name.slice(METRIC.ttft.length + 1));
+  return [...keys];
+}
+
+/** "usage" / "counted" / "usage 40, counted 2" for a scenario key ('' = run-wide). */
+export function tokenProvenance(snapshot: MetricsSnapshot, key = ''): string {
+  const suffix = key ? `:${key}` : '';
+  const usage = snapshot.counters[`${METRIC.source}:usage${suffix}`] ?? 0;
+  const counted = snapshot.counters[`${METRIC.source}:counted${suffix}`] ?? 0;
+  if (usage && counted) return `usage ${usage}, counted ${counted}`;
+  if (usage) return 'usage';
+  if (counted) return 'counted';
+  return '-';
+}
+
+/** Run-wide output tokens per second: output_tokens_total / elapsed. */
+export function aggregateTokensPerSecond(snapshot: MetricsSnapshot): number {
+  const total = snapshot.counters[METRIC.outputTokensTotal] ?? 0;
+  return snapshot.elapsedSeconds > 0 ? total / snapshot.elapsedSeconds : 0;
+}
+
+/** LLM metrics per scenario: TTFT, ITL, TPOT, E2E (ms), output tokens, tokens/s, provenance. */
+export function llmMetricsSection(snapshot: MetricsSnapshot): string[] {
+  const keys = llmScenarioKeys(snapshot);
+  if (keys.length === 0) return [];
+  const t = (name: string): TrendStats | undefined => snapshot.trends[name];
+  const rows = keys.map((k) => {
+    const ttft = t(`${METRIC.ttft}:${k}`);
+    const itl = t(`${METRIC.itl}:${k}`);
+    const tpot = t(`${METRIC.tpot}:${k}`);
+    const e2e = t(`${METRIC.e2e}:${k}`);
+    const tps = t(`${METRIC.tokensPerSecond}:${k}`);
+    return [
+      k,
+      String(tps?.count ?? 0),
+      fmt(ttft?.p50),
+      fmt(ttft?.p95),
+      fmt(ttft?.p99),
+      fmt(itl?.p50, 2),
+      fmt(itl?.p95, 2),
+      fmt(tpot?.p50, 2),
+      fmt(e2e?.p50),
+      fmt(e2e?.p95),
+      String(snapshot.counters[`${METRIC.outputTokensTotal}:${k}`] ?? 0),
+      fmt(tps?.p50),
+      tokenProvenance(snapshot, k),
+    ];
+  });
+  const total = snapshot.counters[METRIC.outputTokensTotal] ?? 0;
+  return [
+    'LLM metrics (ms; ITL = gap between content deltas; tok/s per request = output tokens / e2e)',
+    ...table(
+      ['scenario', 'reqs', 'TTFT p50', 'p95', 'p99', 'ITL p50', 'p95', 'TPOT p50', 'E2E p50', 'p95', 'out tokens', 'tok/s p50', 'tokens from'],
+      rows,
+    ),
+    `Output tokens: ${total} (from ${tokenProvenance(snapshot)}); aggregate ${fmt(aggregateTokensPerSecond(snapshot))} tokens/s over ${fmt(snapshot.elapsedSeconds)} s`,
+  ];
+}
+
+/** Stats of the proxy's overhead header (Locust orchestrator's overhead_summary, plus p95/p99). */
+export function overheadHeaderSection(snapshot: MetricsSnapshot, headerName = 'x-litellm-overhead-duration-ms'): string[] {
+  const h = computeOverhead(snapshot).header;
+  if (!h) return [];
+  return [
+    `Overhead header ${headerName} (ms)`,
+    ...table(
+      ['count', 'min', 'max', 'avg', 'median', 'p95', 'p99'],
+      [[String(h.count), fmt(h.min, 2), fmt(h.max, 2), fmt(h.avg, 2), fmt(h.median, 2), fmt(h.p95, 2), fmt(h.p99, 2)]],
+    ).map((l) => `  ${l}`),
+  ];
+}
+
+const figureRow = (label: string, f: OverheadFigures): string[] => [
+  label,
+  String(f.proxiedCount),
+  String(f.baselineCount),
+  fmt(f.p50, 2),
+  fmt(f.p95, 2),
+  fmt(f.p99, 2),
+  fmt(f.avg, 2),
+];
+
+/** Proxy overhead (proxied − baseline) per request name and overall, p50/p95/p99. */
+export function proxyOverheadSection(snapshot: MetricsSnapshot): string[] {
+  const o = computeOverhead(snapshot);
+  if (!o.overall) return [];
+  const rows = o.pairs.map((p) => figureRow(p.proxied, p));
+  rows.push(figureRow('overall (metric: overhead)', o.overall));
+  if (o.ttft) rows.push(figureRow('streaming TTFT (metric: overhead_ttft)', o.ttft));
+  return [
+    'Proxy overhead = proxied − baseline latency at the same percentile (ms)',
+    ...table(['request', 'proxied', 'baseline', 'p50', 'p95', 'p99', 'avg'], rows).map((l) => `  ${l}`),
+  ];
+}
+
+/** Every online section that has data, separated by blank lines. */
+export function onlineSummarySections(snapshot: MetricsSnapshot, opts: { overheadHeader?: string } = {}): string[] {
+  const sections = [llmMetricsSection(snapshot), overheadHeaderSection(snapshot, opts.overheadHeader), proxyOverheadSection(snapshot)];
+  const out: string[] = [];
+  for (const s of sections) {
+    if (s.length === 0) continue;
+    if (out.length > 0) out.push('');
+    out.push(...s);
+  }
+  return out;
+}
