@@ -41,6 +41,13 @@ function optionalHost(value: string | undefined, flag: string): string | undefin
   return origin + path;
 }
 
+/** The base path to append to the host: none when the host already carries the API path. */
+function apiBasePath(host: string | undefined, basePath: string, explicit: boolean): string {
+  const hostPath = host ? parseHost(host).path : '';
+  if (hostPath && (!explicit || hostPath.endsWith(basePath))) return '';
+  return basePath;
+}
+
 export interface ResolveOptions {
   env?: Env;
   /** a synchronous check is enough: the data file is loaded by loadRunConfig */
@@ -117,7 +124,7 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
     preset,
     target: {
       host: host ?? '',
-      basePath: host && !basePathExplicit && parseHost(host).path ? '' : basePath,
+      basePath: apiBasePath(host, basePath, basePathExplicit),
       embedded: !host,
       scenarioHosts,
       baselineHost: optionalHost(raw.baselineHost, '--baseline-host'),

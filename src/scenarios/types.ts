@@ -12,6 +12,12 @@ export interface ScenarioContext {
   userId: number;
   /** 1-based iteration number of this user */
   iteration: number;
+  /**
+   * Open model only: performance.now() at which this iteration was meant to start. Pass it as
+   * the first request's `intendedStartMs` so latency includes time spent waiting to be sent
+   * (coordinated-omission correction, as wrk2 and autocannon do).
+   */
+  scheduledAtMs?: number;
   config: RunConfig;
   http: HttpClient;
   recorder: Recorder;

@@ -1,0 +1,41 @@
+import type { RunConfig } from '../config/types.js';
+import type { HttpClient } from '../http/client.js';
+import type { Recorder } from '../metrics/types.js';
+import type { ScenarioContext } from '../scenarios/types.js';
+import { sleep } from './sleep.js';
+
+export interface RunSignals {
+  /** run time is over (or interrupted): no new iterations, think times cut short */
+  stopping: AbortSignal;
+  /** in-flight work is abandoned: requests fail as `aborted (run stopped)` */
+  aborted: AbortSignal;
+}
+
+/** Builds the per-iteration context a scenario runs with. */
+export function makeContext(
+  config: RunConfig,
+  http: HttpClient,
+  recorder: Recorder,
+  authHeaders: Record<string, string>,
+  signals: RunSignals,
+  random: () => number,
+  log: (line: string) => void,
+  userId: number,
+  iteration: number,
+  thinkEnabled: boolean,
+): ScenarioContext {
+  const { waitMinMs, waitMaxMs } = config;
+  return {
+    userId,
+    iteration,
+    config,
+    http,
+    recorder,
+    authHeaders,
+    signal: signals.aborted,
+    random,
+    think: () =>
+      thinkEnabled && waitMaxMs > 0 ? sleep(waitMinMs + random() * (waitMaxMs - waitMinMs), signals.stopping) : Promise.resolve(),
+    log,
+  };
+}

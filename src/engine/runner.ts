@@ -1,0 +1,197 @@
+/**
+ * runLoadTest: one run, start to verdict. Used by the CLI and by `serve` alike (one engine).
+ *   start embedded mock if needed → reachability → shared key (exit 3 on failure, before any
+ *   load) → executor until run time / iterations / interrupt → stop timeout for in-flight
+ *   work → abandon the rest (counted as failures) → snapshot → thresholds.
+ */
+import { performance } from 'node:perf_hooks';
+import { StartError } from '../config/errors.js';
+import { resolveAgainstOrigin } from '../config/target.js';
+import type { RunConfig } from '../config/types.js';
+import { HttpClient } from '../http/client.js';
+import { redactor } from '../http/redact.js';
+import { MetricsRecorder, type IntervalStats } from '../metrics/recorder.js';
+import type { MetricsSnapshot } from '../metrics/types.js';
+import { createScenarios } from '../scenarios/index.js';
+import type { Scenario } from '../scenarios/types.js';
+import { evaluateThresholds } from '../thresholds/evaluate.js';
+import type { ThresholdResult } from '../thresholds/types.js';
+import { makeContext, type RunSignals } from './context.js';
+import { startEmbeddedTarget } from './embedded-target.js';
+import { runClosedModel, runOpenModel, type ExecutorState } from './executors.js';
+import { createRandom, pickWeighted } from './random.js';
+import { assertReachable } from './reachability.js';
+import { SharedApiKey } from './shared-key.js';
+import { sleep } from './sleep.js';
+import { derivedMetrics } from './derived.js';
+import type { MockStats } from '../mock/index.js';
+
+export interface ProgressInfo {
+  elapsedMs: number;
+  runTimeMs: number;
+  users: number;
+  interval: IntervalStats;
+  totals: { requests: number; failures: number };
+  workflowsDone: number;
+}
+
+export interface RunHooks {
+  /** interrupt: stop now, abandon in-flight work, still produce the (partial) result */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  onProgress?: (progress: ProgressInfo) => void;
+  /** called once the target is known (embedded mock URL filled in) and load is about to start */
+  onStart?: (config: RunConfig) => void;
+  /** supply a recorder to observe the run live (serve's /metrics) */
+  recorder?: MetricsRecorder;
+}
+
+export interface RunResult {
+  runId: string;
+  startedAt: string;
+  endedAt: string;
+  target: { host: string; basePath: string; embedded: boolean };
+  metrics: MetricsSnapshot;
+  thresholds: ThresholdResult[];
+  passed: boolean;
+  /** 0 all thresholds passed, 1 one failed */
+  exitCode: 0 | 1;
+  interrupted: boolean;
+  /** extra metric values thresholds can name (e.g. proxy overhead) */
+  derived: Record<string, Partial<Record<string, number>>>;
+  /** the embedded mock's own counts, for reconciliation (embedded runs only) */
+  serverStats?: MockStats;
+}
+
+export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
+  const log = (line: string) => hooks.log?.(redactor.redact(line));
+  redactor.add(input.auth.apiKey);
+  redactor.add(input.auth.basicAuthPassword);
+
+  const mock = input.target.embedded ? await startEmbeddedTarget() : undefined;
+  const config: RunConfig = mock ? { ...input, target: { ...input.target, host: mock.url } } : input;
+  const apiBase = config.target.host + config.target.basePath;
+
+  const recorder = hooks.recorder ?? new MetricsRecorder();
+  const stopping = new AbortController();
+  const aborted = new AbortController();
+  const signals: RunSignals = { stopping: stopping.signal, aborted: aborted.signal };
+  const http = new HttpClient({
+    recorder,
+    requestTimeoutMs: config.requestTimeoutMs,
+    connections: config.connections,
+    signal: aborted.signal,
+  });
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    stopping.abort();
+    aborted.abort();
+  };
+
+  try {
+    if (!mock) {
+      const hosts = [config.target.host, ...Object.values(config.target.scenarioHosts), config.target.baselineHost];
+      await assertReachable(hosts.filter((h): h is string => !!h));
+    }
+    const keyUrl = resolveAgainstOrigin(config.target.host, config.auth.apiKeyEndpoint);
+    const sharedKey = new SharedApiKey(http, config.auth, keyUrl);
+    const key = await sharedKey.get();
+    redactor.add(key);
+    const authHeaders = { authorization: `Bearer ${key}` };
+    const scenarios = createScenarios(config, apiBase);
+    const random = createRandom(config.seed);
+
+    if (hooks.signal?.aborted) onInterrupt();
+    hooks.signal?.addEventListener('abort', onInterrupt, { once: true });
+    hooks.onStart?.(config);
+    recorder.reset();
+    const started = performance.now();
+    const startedAt = new Date().toISOString();
+    const state: ExecutorState = { activeUsers: 0, iterationsStarted: 0 };
+
+    const iterate = async (userId: number, iteration: number, scheduledAtMs?: number) => {
+      // users ask the single-flight key too, as the reference suite's users did in on_start
+      await sharedKey.get();
+      const scenario: Scenario = pickWeighted(scenarios, random).scenario;
+      const ctx = makeContext(config, http, recorder, authHeaders, signals, random, log, userId, iteration, scheduledAtMs === undefined);
+      if (scheduledAtMs !== undefined) ctx.scheduledAtMs = scheduledAtMs;
+      recorder.count(`iterations:${scenario.name}`);
+      try {
+        const outcome = await scenario.run(ctx);
+        if (!outcome.ok) recorder.count(`iterations_failed:${scenario.name}`);
+      } catch (err) {
+        // a scenario bug must not kill the user loop; it is counted and named
+        recorder.count(`iterations_failed:${scenario.name}`);
+        recorder.count('scenario_errors');
+        log(`scenario ${scenario.name} threw: ${(err as Error).message}`);
+      }
+    };
+    const budgetSpent = () => stopping.abort();
+
+    const runTimer = setTimeout(() => stopping.abort(), config.runTimeMs);
+    const progressTimer = setInterval(() => {
+      hooks.onProgress?.({
+        elapsedMs: performance.now() - started,
+        runTimeMs: config.runTimeMs,
+        users: state.activeUsers,
+        interval: recorder.takeInterval(),
+        totals: recorder.totals(),
+        workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
+      });
+    }, config.output.progressIntervalMs);
+    progressTimer.unref();
+
+    const thinkCtx = makeContext(config, http, recorder, authHeaders, signals, random, log, 0, 0, true);
+    const executor =
+      config.arrivalRate > 0
+        ? runOpenModel(config, state, stopping.signal, iterate, recorder, budgetSpent)
+        : runClosedModel(config, state, stopping.signal, iterate, thinkCtx.think, budgetSpent);
+
+    // wait for the end of the run, then give in-flight iterations the stop timeout
+    await Promise.race([executor, once(stopping.signal)]);
+    clearTimeout(runTimer);
+    if (!aborted.signal.aborted) {
+      const graceEnded = new AbortController();
+      const finished = await Promise.race([
+        executor.then(() => true),
+        sleep(config.stopTimeoutMs, AbortSignal.any([graceEnded.signal, aborted.signal])).then(() => false),
+      ]);
+      graceEnded.abort();
+      if (!finished) {
+        log(`stop timeout (${config.stopTimeoutMs / 1000}s) reached: abandoning ${http.pending} in-flight request(s)`);
+        aborted.abort();
+      }
+    }
+    await executor;
+    clearInterval(progressTimer);
+
+    const metrics = recorder.snapshot();
+    const derived = derivedMetrics(metrics, config);
+    const thresholds = evaluateThresholds(config.thresholds, metrics, derived);
+    const passed = thresholds.every((t) => t.passed);
+    return {
+      runId: config.runId,
+      startedAt,
+      endedAt: new Date().toISOString(),
+      target: { host: config.target.host, basePath: config.target.basePath, embedded: config.target.embedded },
+      metrics,
+      thresholds,
+      passed,
+      exitCode: passed ? 0 : 1,
+      interrupted,
+      derived,
+      serverStats: mock?.stats(),
+    };
+  } finally {
+    hooks.signal?.removeEventListener('abort', onInterrupt);
+    await http.close(true).catch(() => undefined);
+    await mock?.close();
+  }
+}
+
+function once(signal: AbortSignal): Promise<void> {
+  return signal.aborted ? Promise.resolve() : new Promise((r) => signal.addEventListener('abort', () => r(), { once: true }));
+}
+
+export { StartError };

@@ -1,0 +1,69 @@
+/**
+ * The shared API key: created once via Basic auth at the admin endpoint, then sent as Bearer
+ * by every user. `get()` is single-flight, so 1,000 users asking in the same tick still cause
+ * exactly one creation (the reference suite raced here). Failing to get a key is a StartError:
+ * the run stops before any load instead of carrying on with Basic auth.
+ */
+import { backOff } from 'exponential-backoff';
+import { StartError } from '../config/errors.js';
+import type { AuthConfig } from '../config/types.js';
+import { readJson, type HttpClient } from '../http/client.js';
+import { CheckFailure } from '../http/errors.js';
+
+/** The body the reference suite sends; kept so admin endpoints that validate it accept ours. */
+const KEY_REQUEST = { name: 'load-test', description: 'load test', purpose: 'platform', requests_per_second: 0, burst_size: 0 };
+
+export class SharedApiKey {
+  private pending?: Promise<string>;
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly auth: AuthConfig,
+    /** absolute URL of the key endpoint */
+    private readonly endpointUrl: string,
+  ) {}
+
+  get(): Promise<string> {
+    this.pending ??= this.auth.apiKey ? Promise.resolve(this.auth.apiKey) : this.create();
+    return this.pending;
+  }
+
+  private async create(): Promise<string> {
+    const path = new URL(this.endpointUrl).pathname;
+    const basic = Buffer.from(`${this.auth.basicAuthUsername}:${this.auth.basicAuthPassword}`).toString('base64');
+    let lastError = '';
+    const attempt = async () => {
+      const res = await this.http.call(
+        {
+          name: `POST ${path} [api key]`,
+          method: 'POST',
+          url: this.endpointUrl,
+          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
+          body: JSON.stringify(KEY_REQUEST),
+          okStatus: (s) => s === 200 || s === 201,
+        },
+        async (r) => {
+          const body = await readJson<{ key?: unknown }>(r.body);
+          if (typeof body?.key !== 'string' || body.key === '') throw new CheckFailure('response has no `key` field');
+          return body.key;
+        },
+      );
+      if (res.ok) return res.value;
+      lastError = res.error;
+      // 4xx other than 429 will not get better by retrying
+      const retryable = res.status === undefined || res.status === 429 || res.status >= 500;
+      throw Object.assign(new Error(res.error), { retryable });
+    };
+    try {
+      return await backOff(attempt, {
+        numOfAttempts: 3,
+        startingDelay: 300,
+        timeMultiple: 2,
+        jitter: 'full',
+        retry: (e: { retryable?: boolean }) => e.retryable === true,
+      });
+    } catch {
+      throw new StartError(`could not create an API key at ${this.endpointUrl}: ${lastError} (set API_KEY to use an existing key)`);
+    }
+  }
+}

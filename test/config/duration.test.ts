@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, parseDuration } from '../../src/config/duration.js';
+import { ConfigError } from '../../src/config/errors.js';
+
+describe('parseDuration', () => {
+  it.each([
+    ['90s', 90_000],
+    ['2m', 120_000],
+    ['1h30m', 5_400_000],
+    ['1m30s', 90_000],
+    ['500ms', 500],
+    ['1.5s', 1500],
+    ['20', 20_000],
+    ['0', 0],
+  ])('%s → %d ms', (text, ms) => expect(parseDuration(text, '--run-time')).toBe(ms));
+
+  it.each(['', 'abc', '2 minutes', '5x', '-3s', '1m-30s', '1h 30m'])('rejects %j naming the flag', (text) => {
+    expect(() => parseDuration(text, '--run-time')).toThrow(ConfigError);
+    expect(() => parseDuration(text, '--run-time')).toThrow(/^--run-time: expected a duration/);
+  });
+
+  it('formats back', () => {
+    expect(formatDuration(125_000)).toBe('2m5s');
+    expect(formatDuration(3_600_000)).toBe('1h');
+    expect(formatDuration(250)).toBe('250ms');
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/errors.js';
+import { resolveRunConfig } from '../../src/config/resolve.js';
+import { PRESETS } from '../../src/config/presets.js';
+
+describe('resolveRunConfig', () => {
+  it('applies defaults and targets the embedded mock without a host', () => {
+    const c = resolveRunConfig({});
+    expect(c.target.embedded).toBe(true);
+    expect(c.target.basePath).toBe('/v1');
+    expect(c.users).toBe(1);
+    expect(c.waitMinMs).toBe(1000);
+    expect(c.waitMaxMs).toBe(3000);
+    expect(c.poll).toMatchObject({ initialMs: 2000, factor: 1.5, maxIntervalMs: 30_000, maxPolls: 60, jitter: true });
+    expect(c.dataPath).toBe('small');
+    expect(c.thresholds.map((t) => t.metric)).toEqual(['http_req_duration', 'errors']);
+  });
+
+  it.each(Object.entries(PRESETS))('preset %s sets users, spawn rate, run time and data', (name, p) => {
+    const c = resolveRunConfig({ preset: name });
+    expect(c.users).toBe(p.users);
+    expect(c.spawnRate).toBe(p.spawnRate);
+    expect(c.dataPath).toBe(p.data);
+  });
+
+  it('explicit flags beat the preset, env vars with their own names fill the rest', () => {
+    const c = resolveRunConfig(
+      { preset: 'stress', users: '3', runTime: '5s' },
+      { env: { TEST_DATA_FILE: '/tmp/x.jsonl', P95_THRESHOLD_MS: '250', ERROR_RATE_THRESHOLD: '0.05', API_KEY: 'sk-env', BASIC_AUTH_USERNAME: 'root' } },
+    );
+    expect(c.users).toBe(3);
+    expect(c.spawnRate).toBe(50);
+    expect(c.runTimeMs).toBe(5000);
+    expect(c.dataPath).toBe('/tmp/x.jsonl');
+    expect(c.p95ThresholdMs).toBe(250);
+    expect(c.errorRateThreshold).toBe(0.05);
+    expect(c.auth.apiKey).toBe('sk-env');
+    expect(c.auth.basicAuthUsername).toBe('root');
+    expect(c.thresholds[0].value).toBe(250);
+  });
+
+  it('a flag beats its env var', () => {
+    const c = resolveRunConfig({ data: 'medium', apiKey: 'sk-flag' }, { env: { TEST_DATA_FILE: '/tmp/x.jsonl', API_KEY: 'sk-env' } });
+    expect(c.dataPath).toBe('medium');
+    expect(c.auth.apiKey).toBe('sk-flag');
+  });
+
+  it('LOCUST_API_KEY and LOCUST_HOST work as the orchestrator users expect', () => {
+    const c = resolveRunConfig({}, { env: { LOCUST_API_KEY: 'sk-locust', LOCUST_HOST: 'http://127.0.0.1:9' } });
+    expect(c.auth.apiKey).toBe('sk-locust');
+    expect(c.target.host).toBe('http://127.0.0.1:9');
+    expect(c.target.embedded).toBe(false);
+  });
+
+  it('honours a path already on --host instead of adding /v1 again', () => {
+    expect(resolveRunConfig({ host: 'http://127.0.0.1:3001/ai/v1/' }).target).toMatchObject({ host: 'http://127.0.0.1:3001/ai/v1', basePath: '' });
+    expect(resolveRunConfig({ host: 'http://127.0.0.1:3001', basePath: '/ai/v1' }).target).toMatchObject({ host: 'http://127.0.0.1:3001', basePath: '/ai/v1' });
+    expect(resolveRunConfig({ host: 'http://127.0.0.1:3001/ai/v1', basePath: '/ai/v1' }).target).toMatchObject({ basePath: '' });
+  });
+
+  it('parses scenario mixes', () => {
+    const c = resolveRunConfig({ scenario: 'chat:3,responses:1,embeddings:1,batch:1' });
+    expect(c.scenarios).toEqual([
+      { name: 'chat', weight: 3 },
+      { name: 'responses', weight: 1 },
+      { name: 'embeddings', weight: 1 },
+      { name: 'batch', weight: 1 },
+    ]);
+    expect(resolveRunConfig({ scenario: 'chat' }).dataPath).toBeUndefined();
+  });
+
+  it.each([
+    [{ preset: 'huge' }, /^--preset: unknown preset 'huge'/],
+    [{ runTime: 'soon' }, /^--run-time: expected a duration/],
+    [{ host: 'not a url' }, /^--host: 'not a url' is not a URL/],
+    [{ host: 'ftp://x' }, /^--host: 'ftp:\/\/x' must start with http/],
+    [{ threshold: ['errors rate<0.01'] }, /^--threshold: /],
+    [{ users: '-1' }, /^--users: must be ≥ 1/],
+    [{ users: 'ten' }, /^--users: expected a whole number, got 'ten'/],
+    [{ scenario: 'video' }, /^--scenario: unknown scenario 'video'/],
+    [{ verify: 'both' }, /^--verify: expected random, metadata or content/],
+    [{ waitMin: '3s', waitMax: '1s' }, /^--wait-max: must be ≥ --wait-min/],
+    [{ errorRateThreshold: '2' }, /ERROR_RATE_THRESHOLD/],
+  ])('rejects %j with one line naming the problem', (raw, message) => {
+    let error: unknown;
+    try {
+      resolveRunConfig(raw as Record<string, unknown>);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});
