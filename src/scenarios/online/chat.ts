@@ -55,6 +55,8 @@ export function createChatScenario(config: RunConfig): Scenario {
         url: v.url,
         headers: (v.stream ? sseHeaders : jsonHeaders).get(ctx),
         body: v.body.render(),
+        // open model: latency (and TTFT) count from the intended start
+        intendedStartMs: ctx.scheduledAtMs,
       },
       async (res): Promise<StreamResult | number | undefined> => {
         header = res.headers[overheadHeader];

@@ -21,7 +21,7 @@ export function createEmbeddingsScenario(config: RunConfig): Scenario {
   async function runOnce(ctx: ScenarioContext, v: Variant): Promise<IterationOutcome> {
     let header: string | string[] | undefined;
     const out = await ctx.http.call(
-      { name: v.name, method: 'POST', url: v.url, headers: headers.get(ctx), body: v.body.render() },
+      { name: v.name, method: 'POST', url: v.url, headers: headers.get(ctx), body: v.body.render(), intendedStartMs: ctx.scheduledAtMs },
       async (res) => {
         header = res.headers[overheadHeader];
         return checkEmbeddings(await readJson(res.body), expect);

@@ -11,7 +11,7 @@ export function createHealthScenario(config: RunConfig): Scenario {
   return {
     name: 'health',
     async run(ctx) {
-      const out = await ctx.http.call({ name, method: 'GET', url: ep.url, headers: headers.get(ctx) }, async (res) => {
+      const out = await ctx.http.call({ name, method: 'GET', url: ep.url, headers: headers.get(ctx), intendedStartMs: ctx.scheduledAtMs }, async (res) => {
         // drain: the client resumes an unread body, but reading keeps the socket reusable sooner
         for await (const _ of res.body) void _;
       });

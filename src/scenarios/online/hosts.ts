@@ -31,15 +31,16 @@ export function scenarioHost(config: RunConfig, scenario: OnlineScenario): strin
   return trimSlash(config.target.scenarioHosts[scenario] ?? config.target.host);
 }
 
-/** The API endpoint (under the base path) of a scenario on a host. */
+/** The API endpoint (under the base path) of a scenario on a host; the name shows the full path. */
 export function apiEndpoint(config: RunConfig, host: string, apiPath: string): Endpoint {
-  const path = `${normaliseBasePath(config.target.basePath)}${apiPath}`;
-  return { url: `${trimSlash(host)}${path}`, path };
+  const url = `${trimSlash(host)}${normaliseBasePath(config.target.basePath)}${apiPath}`;
+  // a host may carry the API prefix itself (http://x/ai/v1 with an empty base path)
+  return { url, path: new URL(url).pathname };
 }
 
-/** `/health` sits at the host root, outside the API base path. */
+/** `/health` sits at the host's root (origin), outside any API prefix. */
 export function healthEndpoint(host: string): Endpoint {
-  return { url: `${trimSlash(host)}/health`, path: '/health' };
+  return { url: new URL('/health', host).href, path: '/health' };
 }
 
 /** The direct upstream for the baseline share, when proxy overhead is measured. */

@@ -65,6 +65,7 @@ export function createResponsesScenario(config: RunConfig): Scenario {
         url: v.url,
         headers: (v.stream ? sseHeaders : jsonHeaders).get(ctx),
         body: v.body.render(),
+        intendedStartMs: ctx.scheduledAtMs,
       },
       async (res): Promise<StreamResult | number | undefined> => {
         header = res.headers[overheadHeader];

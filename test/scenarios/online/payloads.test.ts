@@ -56,3 +56,23 @@ describe('payloads', () => {
     expect(repeatedPrompt(defaultPayload({ prompt: 'x', promptRepeat: 0 }))).toBe('x');
   });
 });
+
+describe('hosts', async () => {
+  const { apiEndpoint, healthEndpoint, baselineShare } = await import('../../../src/scenarios/online/hosts.js');
+  const { makeConfig } = await import('./fixtures.js');
+  it('names carry the full API path, whether it comes from the base path or the host', () => {
+    expect(apiEndpoint(makeConfig('http://h:1', (c) => (c.target.basePath = '/ai/v1')), 'http://h:1', '/embeddings')).toEqual({
+      url: 'http://h:1/ai/v1/embeddings',
+      path: '/ai/v1/embeddings',
+    });
+    expect(apiEndpoint(makeConfig('http://h:1/ai/v1', (c) => (c.target.basePath = '')), 'http://h:1/ai/v1/', '/responses').path).toBe(
+      '/ai/v1/responses',
+    );
+    expect(healthEndpoint('http://h:1/ai/v1')).toEqual({ url: 'http://h:1/health', path: '/health' });
+  });
+
+  it('baseline share is 0 without a baseline host', () => {
+    expect(baselineShare(makeConfig('http://h:1'))).toBe(0);
+    expect(baselineShare(makeConfig('http://h:1', (c) => (c.target.baselineHost = 'http://b:2')))).toBe(0.25);
+  });
+});
