@@ -1,10 +1,11 @@
 import type { RunConfig } from '../config/types.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
+import { computeOverhead } from '../scenarios/online/overhead.js';
 
 /**
- * Metric values computed from the snapshot rather than recorded, for thresholds to name
- * (e.g. `overhead: p(99)<10`). The online scenarios add proxy overhead here.
+ * Metric values computed from the snapshot rather than recorded, for thresholds to name:
+ * proxy overhead (`overhead: p(99)<10`, `overhead_ttft`, `overhead:<request name>`).
  */
-export function derivedMetrics(_snapshot: MetricsSnapshot, _config: RunConfig): Record<string, Partial<Record<string, number>>> {
-  return {};
+export function derivedMetrics(snapshot: MetricsSnapshot, _config: RunConfig): Record<string, Partial<Record<string, number>>> {
+  return computeOverhead(snapshot).derived;
 }

@@ -4,6 +4,7 @@
  *   load) → executor until run time / iterations / interrupt → stop timeout for in-flight
  *   work → abandon the rest (counted as failures) → snapshot → thresholds.
  */
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { StartError } from '../config/errors.js';
 import { resolveAgainstOrigin } from '../config/target.js';
@@ -75,6 +76,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
   const recorder = hooks.recorder ?? new MetricsRecorder();
   const stopping = new AbortController();
   const aborted = new AbortController();
+  // one listener per in-flight request or sleeping user: thousands are expected, not a leak
+  setMaxListeners(0, stopping.signal, aborted.signal);
   const signals: RunSignals = { stopping: stopping.signal, aborted: aborted.signal };
   const http = new HttpClient({
     recorder,
@@ -105,7 +108,6 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     if (hooks.signal?.aborted) onInterrupt();
     hooks.signal?.addEventListener('abort', onInterrupt, { once: true });
     hooks.onStart?.(config);
-    recorder.reset();
     const started = performance.now();
     const startedAt = new Date().toISOString();
     const state: ExecutorState = { activeUsers: 0, iterationsStarted: 0 };

@@ -1,6 +1,10 @@
 /** Scenario registry: builds the weighted scenarios a run mixes. */
 import type { RunConfig, ScenarioName } from '../config/types.js';
 import { createBatchScenario } from './batch/workflow.js';
+import { createChatScenario } from './online/chat.js';
+import { createEmbeddingsScenario } from './online/embeddings.js';
+import { createHealthScenario } from './online/health.js';
+import { createResponsesScenario } from './online/responses.js';
 import type { Scenario } from './types.js';
 
 export interface WeightedScenario {
@@ -12,8 +16,14 @@ export function createScenario(name: ScenarioName, config: RunConfig, apiBase: s
   switch (name) {
     case 'batch':
       return createBatchScenario(config, apiBase);
-    default:
-      throw new Error(`scenario '${name}' is not available yet`);
+    case 'chat':
+      return createChatScenario(config);
+    case 'responses':
+      return createResponsesScenario(config);
+    case 'embeddings':
+      return createEmbeddingsScenario(config);
+    case 'health':
+      return createHealthScenario(config);
   }
 }
 
