@@ -1,0 +1,170 @@
+/**
+ * The `--json FILE` document. It carries the full MetricsSnapshot with encoded histograms, so
+ * reports of shards of one run (several processes or hosts) merge exactly: `mergeReports`
+ * re-adds the histograms and re-evaluates the thresholds on the merged metrics.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { MetricsRecorder } from '../metrics/recorder.js';
+import type { MetricsSnapshot } from '../metrics/types.js';
+import { evaluateThresholds, type DerivedMetrics } from '../thresholds/evaluate.js';
+import type { ThresholdResult, ThresholdSpec } from '../thresholds/types.js';
+
+export const REPORT_TOOL = 'batch-load';
+export const REDACTED = '***';
+
+export interface JsonReport {
+  tool: typeof REPORT_TOOL;
+  version: string;
+  runId: string;
+  startedAt: string;
+  endedAt: string;
+  /** the run configuration as given, secrets removed */
+  config: unknown;
+  metrics: MetricsSnapshot;
+  thresholds: ThresholdResult[];
+  passed: boolean;
+  exitCode: number;
+  interrupted: boolean;
+}
+
+export interface JsonReportInput {
+  version: string;
+  runId: string;
+  /** default: metrics.startedAt / metrics.endedAt */
+  startedAt?: string;
+  endedAt?: string;
+  config: unknown;
+  /** strings removed from anywhere in `config` (API key, passwords ...) */
+  secrets?: string[];
+  metrics: MetricsSnapshot;
+  thresholds: ThresholdResult[];
+  /** default: every threshold passed */
+  passed?: boolean;
+  exitCode: number;
+  interrupted?: boolean;
+}
+
+export function buildJsonReport(input: JsonReportInput): JsonReport {
+  return {
+    tool: REPORT_TOOL,
+    version: input.version,
+    runId: input.runId,
+    startedAt: input.startedAt ?? input.metrics.startedAt,
+    endedAt: input.endedAt ?? input.metrics.endedAt,
+    config: scrubSecrets(input.config, input.secrets ?? []),
+    metrics: input.metrics,
+    thresholds: input.thresholds,
+    passed: input.passed ?? input.thresholds.every((t) => t.passed),
+    exitCode: input.exitCode,
+    interrupted: input.interrupted ?? false,
+  };
+}
+
+/** Keys whose string values are always masked, whatever the secrets list says ... */
+const SECRET_KEY = /(api[-_]?key|password|passwd|secret|token|authorization|credential)/i;
+/** ... unless they name where a secret comes from rather than the secret (apiKeyEndpoint). */
+const NOT_SECRET_KEY = /(endpoint|url|path|header|file|env)$/i;
+const isSecretKey = (key: string) => SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key);
+
+/**
+ * A deep copy of `value` with every occurrence of each secret (non-empty) replaced by `***`
+ * inside strings, and string values of secret-looking keys (apiKey, password, token ...) masked.
+ * Only strings change; the caller's object is not modified.
+ */
+export function scrubSecrets<T>(value: T, secrets: string[]): T {
+  const list = secrets.filter((s) => typeof s === 'string' && s.length > 0).sort((a, b) => b.length - a.length);
+  const scrubString = (s: string) => list.reduce((acc, secret) => acc.split(secret).join(REDACTED), s);
+  const walk = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') return key !== undefined && isSecretKey(key) && v.length > 0 ? REDACTED : scrubString(v);
+    if (Array.isArray(v)) return v.map((x) => walk(x));
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        if (x !== undefined) out[k] = walk(x, k);
+      }
+      return out;
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/** Writes `doc` as pretty JSON: parent directories created, tmp file + rename (atomic). */
+export async function writeJsonReport(path: string, doc: JsonReport): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`, 'utf8');
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+export async function readJsonReport(path: string): Promise<JsonReport> {
+  return parseJsonReport(await readFile(path, 'utf8'), path);
+}
+
+/** Parses and checks the shape of a report; errors name the source and what is wrong. */
+export function parseJsonReport(text: string, source = 'report'): JsonReport {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${source}: not JSON (${(err as Error).message})`);
+  }
+  const d = doc as Partial<JsonReport> | null;
+  if (!d || typeof d !== 'object' || d.tool !== REPORT_TOOL) throw new Error(`${source}: not a ${REPORT_TOOL} report`);
+  const m = d.metrics;
+  if (!m || typeof m !== 'object' || !m.aggregated || typeof m.requests !== 'object' || typeof m.trends !== 'object') {
+    throw new Error(`${source}: metrics missing or malformed`);
+  }
+  if (!Array.isArray(d.thresholds)) throw new Error(`${source}: thresholds missing`);
+  return d as JsonReport;
+}
+
+export interface MergeOptions {
+  /** run id of the merged report; default `merged-<first runId>` */
+  runId?: string;
+  /** version to stamp; default the first report's */
+  version?: string;
+  /** derived metric values for the merged run (they can't be merged from the reports) */
+  derived?: DerivedMetrics;
+}
+
+/**
+ * Merges reports of concurrent shards of one run: metrics exactly (MetricsRecorder.merge), the
+ * union of their threshold specs re-evaluated on the merged metrics. Thresholds on derived
+ * metrics fail as unknown unless `derived` is given. config lists each shard's config.
+ * exitCode: 1 when a merged threshold failed, else the highest shard exit code.
+ */
+export function mergeReports(docs: JsonReport[], opts: MergeOptions = {}): JsonReport {
+  if (docs.length === 0) throw new Error('no reports to merge');
+  const metrics = MetricsRecorder.merge(docs.map((d) => d.metrics));
+  const specs = new Map<string, ThresholdSpec>();
+  for (const d of docs) {
+    for (const t of d.thresholds) {
+      const spec: ThresholdSpec = { source: t.source, metric: t.metric, aggregation: t.aggregation, op: t.op, value: t.threshold };
+      specs.set(JSON.stringify(spec), spec);
+    }
+  }
+  const thresholds = evaluateThresholds([...specs.values()], metrics, opts.derived);
+  const passed = thresholds.every((t) => t.passed);
+  const shardExit = Math.max(...docs.map((d) => d.exitCode));
+  return {
+    tool: REPORT_TOOL,
+    version: opts.version ?? docs[0].version,
+    runId: opts.runId ?? `merged-${docs[0].runId}`,
+    startedAt: metrics.startedAt,
+    endedAt: metrics.endedAt,
+    config: { mergedFrom: docs.map((d) => ({ runId: d.runId, config: d.config })) },
+    metrics,
+    thresholds,
+    passed,
+    exitCode: passed ? (shardExit === 1 ? 0 : shardExit) : 1,
+    interrupted: docs.some((d) => d.interrupted),
+  };
+}
