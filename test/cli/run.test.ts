@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockServer, type MockServer } from '../../src/mock/index.js';
+import { FAST, runCli } from '../helpers/cli.js';
+
+let mock: MockServer;
+beforeAll(async () => {
+  mock = await startMockServer({ port: 0, host: '127.0.0.1', auth: { staticKeys: ['sk-test-static-key-0001'] } });
+});
+afterAll(() => mock.close());
+
+describe('batch-load run', () => {
+  it('without --host runs against the embedded mock and says so first', async () => {
+    const run = await runCli([...FAST, '-u', '2', '-r', '2', '-t', '1s']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(/^No --host given: running against the embedded mock server at http:\/\/127\.0\.0\.1:\d+/);
+    expect(run.stdout).toContain('Server reconciliation (embedded mock): every request we counted, the server counted');
+    expect(run.stdout).toMatch(/POST\s+\/v1\/files \[upload\]/);
+    expect(run.stdout).toMatch(/batch_turnaround/);
+  });
+
+  it.each([
+    ['smoke', 'batch_input_small.jsonl (3 requests)'],
+    ['medium', 'batch_input_medium.jsonl (10 requests)'],
+    ['stress', 'batch_input_large.jsonl (50 requests)'],
+  ])('preset %s (shortened by flags) runs clean', async (preset, data) => {
+    const run = await runCli(['--host', mock.url, '--preset', preset, '-t', '2s', '--wait-min', '0', '--wait-max', '300ms', '--poll-interval', '100ms', '--poll-max-interval', '200ms', '--api-key', 'sk-test-static-key-0001']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`(preset ${preset}), data ${data}`);
+    expect(run.stdout).toMatch(/Aggregated\s+\d+\s+0\(0\.00%\)/);
+    expect(run.stdout.trim().split('\n').at(-1)).toBe('RESULT: PASS');
+  });
+
+  it('accepts Locust flag names and BATCH_LOAD_<FLAG> env vars; a flag beats its env var', async () => {
+    const run = await runCli(['-H', mock.url, '--headless', '-r', '3', '-t', '1s', ...FAST, '--only-summary', '--api-key', 'sk-test-static-key-0001'], {
+      env: { BATCH_LOAD_USERS: '3', BATCH_LOAD_RUN_TIME: '1h' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/3 users at 3\/s, run time 1s/);
+    expect(run.stdout).not.toMatch(/req\/s \|/); // --only-summary: no progress lines
+  });
+
+  it('--json and --csv write the whole result; secrets appear nowhere', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bl-out-'));
+    const key = 'sk-test-static-key-0001';
+    const run = await runCli(['--host', mock.url, ...FAST, '-u', '2', '-r', '2', '-t', '1s', '--json', join(out, 'r/report.json'), '--csv', join(out, 'run')], {
+      env: { API_KEY: key },
+    });
+    expect(run.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'r/report.json'), 'utf8'));
+    expect(report.tool).toBe('batch-load');
+    expect(report.passed).toBe(true);
+    expect(report.metrics.aggregated.histogram).toMatch(/^[A-Za-z0-9+/=]+$/);
+    expect(report.metrics.requests['POST /v1/files [upload]'].count).toBeGreaterThan(0);
+    expect(report.thresholds).toHaveLength(2);
+    for (const f of ['run_stats.csv', 'run_failures.csv', 'run_stats_history.csv']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(readFileSync(join(out, 'run_stats.csv'), 'utf8').split('\n')[0]).toMatch(/^Type,Name,Request Count,Failure Count,Median Response Time/);
+    const everything = run.stdout + run.stderr + readFileSync(join(out, 'r/report.json'), 'utf8');
+    expect(everything).not.toContain(key);
+  });
+});

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+describe('SIGINT / SIGTERM', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s writes the partial report and every request is counted', async (signal) => {
+    const out = mkdtempSync(join(tmpdir(), 'bl-sig-'));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/bin.ts', '-u', '3', '-r', '3', '-t', '5m', '--wait-min', '0', '--wait-max', '0', '--poll-interval', '100ms', '--progress-interval', '300ms', '--json', join(out, 'r.json')],
+      { cwd: root, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    await new Promise<void>((resolveProgress) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        // interrupt once load is flowing (a progress line with requests)
+        if (/\| [1-9]\d* reqs/.test(stdout)) resolveProgress();
+      });
+    });
+    child.kill(signal);
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    clearTimeout(killer);
+    expect(stderr).toContain(`${signal}: stopping, writing the partial report`);
+    expect(stdout).toContain('Interrupted: in-flight requests were abandoned and counted; this is a partial report.');
+    expect(stdout).toMatch(/RESULT: (PASS|FAIL)/);
+    expect(code === 0 || code === 1).toBe(true);
+    const report = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'));
+    expect(report.interrupted).toBe(true);
+    const perName = Object.values(report.metrics.requests as Record<string, { count: number }>).reduce((n, r) => n + r.count, 0);
+    expect(perName).toBe(report.metrics.aggregated.count);
+    // the embedded mock saw exactly what we counted
+    const served = Object.values(report.serverStats.requests.byRoute as Record<string, Record<string, number>>)
+      .flatMap((s) => Object.values(s))
+      .reduce((n, c) => n + c, 0);
+    expect(served).toBe(report.metrics.aggregated.count);
+  });
+});
