@@ -27,6 +27,10 @@ export interface JsonReport {
   passed: boolean;
   exitCode: number;
   interrupted: boolean;
+  /** derived metric values the thresholds could name (e.g. proxy overhead), when any */
+  derived?: DerivedMetrics;
+  /** the embedded mock's own counts (embedded runs), for reconciliation */
+  serverStats?: unknown;
 }
 
 export interface JsonReportInput {
@@ -44,6 +48,8 @@ export interface JsonReportInput {
   passed?: boolean;
   exitCode: number;
   interrupted?: boolean;
+  derived?: DerivedMetrics;
+  serverStats?: unknown;
 }
 
 export function buildJsonReport(input: JsonReportInput): JsonReport {
@@ -59,6 +65,8 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
     passed: input.passed ?? input.thresholds.every((t) => t.passed),
     exitCode: input.exitCode,
     interrupted: input.interrupted ?? false,
+    ...(input.derived ? { derived: input.derived } : {}),
+    ...(input.serverStats !== undefined ? { serverStats: input.serverStats } : {}),
   };
 }
 
@@ -138,7 +146,8 @@ export interface MergeOptions {
 /**
  * Merges reports of concurrent shards of one run: metrics exactly (MetricsRecorder.merge), the
  * union of their threshold specs re-evaluated on the merged metrics. Thresholds on derived
- * metrics fail as unknown unless `derived` is given. config lists each shard's config.
+ * metrics fail as unknown unless `derived` is given (shards' derived values and serverStats
+ * can't be combined and are dropped). config lists each shard's config.
  * exitCode: 1 when a merged threshold failed, else the highest shard exit code.
  */
 export function mergeReports(docs: JsonReport[], opts: MergeOptions = {}): JsonReport {

@@ -46,6 +46,8 @@ describe('JSON report', () => {
     const thresholds = evaluateThresholds(parseThresholds(['errors: rate<0.5']), metrics);
     const doc = buildJsonReport({ version: '0.1.0', runId: 'run-1', config, secrets: ['sk-secret-123', 'hunter22'], metrics, thresholds, exitCode: 0 });
     expect(doc).toMatchObject({ tool: 'batch-load', passed: true, interrupted: false, startedAt: metrics.startedAt, endedAt: metrics.endedAt });
+    expect('derived' in doc).toBe(false);
+    expect(buildJsonReport({ version: '0', runId: 'r', config: {}, metrics, thresholds, exitCode: 0, derived: { overhead: { 'p(99)': 3 } } }).derived).toEqual({ overhead: { 'p(99)': 3 } });
     const dir = await tempDir();
     const path = join(dir, 'a', 'b', 'report.json');
     await writeJsonReport(path, doc);
