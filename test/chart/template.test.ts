@@ -194,7 +194,7 @@ describe('every run option is settable', () => {
   it('renders each value as its flag, thresholds repeated, extra args last', () => {
     const run: Record<string, unknown> = Object.fromEntries(Object.entries(table).map(([k, [, v]]) => [k, v]));
     Object.assign(run, { pollJitter: false, onlySummary: true, defaultThresholds: false });
-    run.thresholds = ['p95<800', 'error_rate<0.02'];
+    run.thresholds = ['POST /v1/files [upload]: p(99)<800', 'errors: rate<0.02'];
     run.extraArgs = ['--api-key-header', 'X-Key'];
     const r = helmTemplate({ run });
     const a = args(r);
@@ -202,7 +202,11 @@ describe('every run option is settable', () => {
     expect(a).toContain('--no-poll-jitter');
     expect(a).toContain('--only-summary');
     expect(a).toContain('--no-default-thresholds');
-    expect(flagAll(a, '--threshold')).toEqual(['p95<800', 'error_rate<0.02']);
+    // one --threshold followed by every expression (repeated flags would keep only the last)
+    expect(flagAll(a, '--threshold')).toHaveLength(1);
+    const t = a.indexOf('--threshold');
+    expect(a.slice(t + 1, t + 3)).toEqual(['POST /v1/files [upload]: p(99)<800', 'errors: rate<0.02']);
+    expect(a[t + 3]).toMatch(/^--/);
     expect(a.slice(-2)).toEqual(['--api-key-header', 'X-Key']);
     expectStringArgs(r);
   });

@@ -217,8 +217,11 @@ the tester's own defaults apply otherwise. Secrets never appear here. */}}
 {{- $args = append $args (printf "--%s%s" (ternary "" "no-" $v) (index $flag 1)) }}
 {{- end }}
 {{- end }}
-{{- range $r.thresholds }}
-{{- $args = concat $args (list "--threshold" (toString .)) }}
+{{- /* One --threshold followed by every expression: the CLI parses repeated flags with
+duplicate-arguments-array off, so `--threshold a --threshold b` would keep only b. */}}
+{{- with $r.thresholds }}
+{{- $args = append $args "--threshold" }}
+{{- range . }}{{ $args = append $args (toString .) }}{{ end }}
 {{- end }}
 {{- if include "batch-load.testData.custom" . }}
 {{- $args = concat $args (list "--data" (printf "%s/%s" (trimSuffix "/" .Values.testData.mountPath) (include "batch-load.testData.selected" .))) }}

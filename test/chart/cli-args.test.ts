@@ -1,0 +1,135 @@
+// The arguments the chart renders must be accepted by the tester's own option parser (strict
+// mode, the same parser configuration as src/cli/main.ts) and mean what the values say.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import yargs from 'yargs';
+import { runOptionsBuilder } from '../../src/cli/run-options.js';
+import { REPO_ROOT, helmTemplate } from '../helpers/helm.js';
+
+function parseRun(args: string[]): Record<string, unknown> {
+  expect(args[0]).toBe('run');
+  let failure: string | undefined;
+  const argv = yargs(args)
+    .parserConfiguration({ 'duplicate-arguments-array': false })
+    .command(['run', '$0'], 'run', (y) => runOptionsBuilder(y))
+    .strict()
+    .help(false)
+    .version(false)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      failure = msg ?? err?.message;
+    })
+    .parseSync();
+  expect(failure, `rendered args rejected by the CLI parser: ${args.join(' ')}`).toBeUndefined();
+  return argv as Record<string, unknown>;
+}
+
+function renderedArgs(values: Record<string, unknown>): string[] {
+  return helmTemplate(values).all('Job')[0]!.spec.template.spec.containers[0].args as string[];
+}
+
+describe('rendered Job args against the CLI parser', () => {
+  it('every run option renders as a flag the CLI knows, with the value from values.yaml', () => {
+    const argv = parseRun(
+      renderedArgs({
+        preset: 'medium',
+        run: {
+          host: 'http://inference.ai.svc:3001',
+          basePath: '/ai/v1',
+          scenario: 'chat:3,batch:1',
+          model: 'gpt-4o-mini',
+          users: 7,
+          spawnRate: 2.5,
+          rate: 4,
+          iterations: 100,
+          connections: 16,
+          runTime: '1h30m',
+          stopTimeout: '45s',
+          waitMin: 0,
+          waitMax: '2s',
+          verify: 'content',
+          pollInterval: '1s',
+          pollFactor: 2,
+          pollMaxInterval: '20s',
+          maxPolls: 30,
+          maxWait: '10m',
+          pollJitter: false,
+          requestTimeout: '30s',
+          progressInterval: '10s',
+          seed: 42,
+          onlySummary: true,
+          defaultThresholds: false,
+          thresholds: ['POST /v1/files [upload]: p(99)<800', 'errors: rate<0.01'],
+          extraArgs: ['--prompt-repeat', '150'],
+        },
+        testData: { inline: '{"custom_id":"1"}\n' },
+        results: { csvPrefix: 'run' },
+      }),
+    );
+    expect(argv).toMatchObject({
+      preset: 'medium',
+      host: 'http://inference.ai.svc:3001',
+      basePath: '/ai/v1',
+      scenario: 'chat:3,batch:1',
+      model: 'gpt-4o-mini',
+      users: '7',
+      spawnRate: '2.5',
+      rate: '4',
+      iterations: '100',
+      connections: '16',
+      runTime: '1h30m',
+      stopTimeout: '45s',
+      waitMin: '0',
+      waitMax: '2s',
+      verify: 'content',
+      pollInterval: '1s',
+      pollFactor: '2',
+      pollMaxInterval: '20s',
+      maxPolls: '30',
+      maxWait: '10m',
+      pollJitter: false,
+      requestTimeout: '30s',
+      progressInterval: '10s',
+      seed: '42',
+      onlySummary: true,
+      defaultThresholds: false,
+      threshold: ['POST /v1/files [upload]: p(99)<800', 'errors: rate<0.01'],
+      data: '/test-data/inline.jsonl',
+      json: '/results/report.json',
+      csv: '/results/run',
+      promptRepeat: '150',
+    });
+  });
+
+  it('the default render and the mock target parse too', () => {
+    expect(parseRun(renderedArgs({}))).toMatchObject({ preset: 'smoke', json: '/results/report.json' });
+    expect(parseRun(renderedArgs({ mock: { enabled: true }, testData: { builtin: 'large' } }))).toMatchObject({
+      host: 'http://bl-batch-load-mock:8080',
+      data: 'large',
+    });
+  });
+});
+
+// The mock command lands separately; check its flags once src/cli/mock-command.ts exists.
+const mockCommand = join(REPO_ROOT, 'src/cli/mock-command.ts');
+describe.skipIf(!existsSync(mockCommand))('rendered mock Deployment args against the CLI parser', () => {
+  it('`mock --port --bind` are flags the mock command knows', async () => {
+    const mod = (await import(/* @vite-ignore */ mockCommand)) as { mockCommandBuilder: (y: unknown) => unknown };
+    const args = helmTemplate({ mock: { enabled: true } }).find('Deployment')!.spec.template.spec.containers[0].args as string[];
+    let failure: string | undefined;
+    const argv = yargs(args)
+      .command('mock', 'mock', (y) => mod.mockCommandBuilder(y) as typeof y)
+      .strict()
+      .help(false)
+      .version(false)
+      .exitProcess(false)
+      .fail((msg, err) => {
+        failure = msg ?? err?.message;
+      })
+      .parseSync() as Record<string, unknown>;
+    expect(failure).toBeUndefined();
+    expect(String(argv.port)).toBe('8080');
+    expect(argv.bind).toBe('0.0.0.0');
+  });
+});
