@@ -18,7 +18,7 @@ export function makeConfig(host: string, patch: (c: RunConfig) => void = () => {
       baselineRatio: 0.25,
       overheadHeader: 'x-litellm-overhead-duration-ms',
     },
-    auth: { apiKey: 'sk-test', apiKeyEndpoint: '/admin', basicAuthUsername: 'admin', basicAuthPassword: 'password' },
+    auth: { apiKey: 'sk-test', apiKeyEndpoint: '/admin/api/v1/users/current/api-keys', basicAuthUsername: 'admin', basicAuthPassword: 'password' },
     users: 1,
     spawnRate: 1,
     runTimeMs: 1000,
