@@ -49,7 +49,8 @@ export interface IntervalStats {
   failures: number;
   rps: number;
   failuresPerSecond: number;
-  /** latency distribution of the interval's requests, all names together (ms) */
+  /** latency of the interval's requests, all names together (ms); from intervalView() it is the
+   *  live histogram (keeps changing), from takeInterval() it is handed over and no longer written */
   latency: MetricHistogram;
   p50: number;
   p95: number;
