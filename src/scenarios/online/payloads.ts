@@ -79,9 +79,13 @@ export function responsesBody(payload: PayloadConfig, stream: boolean): BodyTemp
   return new BodyTemplate(body);
 }
 
-/** How many inputs an embeddings request carries; 0 means one plain string. */
+/**
+ * How many inputs an embeddings request carries as a list; 0 means one plain string
+ * (`embeddingInputs` ≤ 1, the default: the config's "one string or a list of N").
+ */
 export function embeddingInputCount(payload: PayloadConfig): number {
-  return Math.max(0, Math.floor(payload.embeddingInputs || 0));
+  const n = Math.floor(payload.embeddingInputs || 0);
+  return n >= 2 ? n : 0;
 }
 
 export function embeddingsBody(payload: PayloadConfig): BodyTemplate {
@@ -105,7 +109,7 @@ export function defaultPayload(overrides: Partial<PayloadConfig> = {}): PayloadC
     prompt: DEFAULT_PROMPT,
     promptRepeat: 1,
     streamRatio: 0,
-    embeddingInputs: 0,
+    embeddingInputs: 1,
     ...overrides,
   };
 }
