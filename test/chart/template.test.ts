@@ -1,5 +1,8 @@
 // `helm template` with the real helm binary; the rendered YAML is parsed and asserted.
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +15,15 @@ const defaultValues = parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')
 };
 
 const SECRET_ENV = ['API_KEY', 'BASIC_AUTH_USERNAME', 'BASIC_AUTH_PASSWORD'];
+
+function runNode(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
 
 function job(r: Rendered): K8sObject {
   const jobs = r.all('Job');
@@ -274,6 +286,32 @@ describe('mock.enabled', () => {
   it('the wait script in the init container is valid JavaScript', () => {
     const script = (podSpec(r).initContainers as K8sObject[])[0]!.args[0] as string;
     expect(() => new Function(`return async () => {${script}}`)).not.toThrow();
+  });
+
+  it('the wait script exits 0 once /health answers and 1 when it never does', async () => {
+    const [script, url, seconds] = (podSpec(r).initContainers as K8sObject[])[0]!.args as string[];
+    expect(url).toMatch(/\/health$/);
+    expect(seconds).toBe('120');
+    let hits = 0;
+    const server = createServer((req, res) => {
+      hits++;
+      // first probe fails like a mock that is still starting, then healthy
+      res.statusCode = req.url === '/health' && hits > 1 ? 200 : 503;
+      res.end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const ready = await runNode(['-e', script!, `http://127.0.0.1:${port}/health`, '20']);
+      expect(ready.code, ready.stderr).toBe(0);
+      expect(ready.stdout).toContain('ready');
+      expect(hits).toBeGreaterThanOrEqual(2);
+    } finally {
+      server.close();
+    }
+    const never = await runNode(['-e', script!, `http://127.0.0.1:${port}/health`, '1']);
+    expect(never.code).toBe(1);
+    expect(never.stderr).toContain('not ready after 1s');
   });
 
   it('an explicit run.host wins over the mock and skips the wait', () => {
