@@ -1,0 +1,19 @@
+/**
+ * The built-in OpenAI-compatible mock server (`batch-load mock`, and the tester's default target).
+ * See docs/mock.md for routes, options and faults.
+ */
+export { startMockServer, type MockServer } from './server.js';
+export type {
+  MockServerOptions,
+  MockAuthOptions,
+  MockLatencyOptions,
+  MockBatchOptions,
+  MockFileOptions,
+  MockEmbeddingOptions,
+  MockFaultOptions,
+  FaultRates,
+  BatchFaultRates,
+} from './config/options.js';
+export type { MockStats } from './stats.js';
+export { loadMockConfigFile } from './config/file.js';
+export { MockConfigError, resolveOptions } from './config/resolve.js';

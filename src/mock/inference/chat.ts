@@ -1,0 +1,123 @@
+import { badRequest } from '../http/errors.js';
+import type { EventSink, Reply } from '../http/reply.js';
+import { json } from '../http/reply.js';
+import { LatencyModel, type TokenTiming } from '../latency.js';
+import { unixSeconds } from '../util/ids.js';
+import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, optionalPositiveInt, waitFor } from './deps.js';
+import { SSE_DONE, sseData } from './sse.js';
+import { contentText } from './text.js';
+
+interface ChatPlan {
+  modelJson: string;
+  promptTokens: number;
+  completionTokens: number;
+  stream: boolean;
+  includeUsage: boolean;
+}
+
+const USAGE_DETAILS =
+  ',"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}';
+
+/** POST {base}/chat/completions: non-streaming JSON or SSE chunks. */
+export class ChatCompletions implements InferenceEndpoint {
+  readonly path = '/chat/completions';
+
+  constructor(private readonly deps: InferenceDeps) {}
+
+  async complete(body: Record<string, unknown>): Promise<InferenceResult> {
+    const plan = this.plan(body);
+    const timing = this.deps.latency.draw();
+    await waitFor(this.deps, LatencyModel.totalMs(timing, plan.completionTokens));
+    return {
+      status: 200,
+      body: this.completionJson(plan),
+      usage: { inputTokens: plan.promptTokens, outputTokens: plan.completionTokens },
+    };
+  }
+
+  async online(body: Record<string, unknown>): Promise<Reply> {
+    const plan = this.plan(body);
+    const timing = this.deps.latency.draw();
+    if (plan.stream) {
+      return {
+        kind: 'stream',
+        plannedEvents: plan.completionTokens + (plan.includeUsage ? 4 : 3),
+        run: (sink) => this.stream(plan, timing, sink),
+      };
+    }
+    await waitFor(this.deps, LatencyModel.totalMs(timing, plan.completionTokens));
+    return json(200, this.completionJson(plan));
+  }
+
+  private plan(body: Record<string, unknown>): ChatPlan {
+    const { model, messages } = body;
+    if (typeof model !== 'string' || model.length === 0) throw badRequest('you must provide a model parameter', 'model');
+    if (!Array.isArray(messages) || messages.length === 0) {
+      throw badRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
+    }
+    let promptChars = 0;
+    for (const message of messages) {
+      if (typeof message !== 'object' || message === null || typeof (message as { role?: unknown }).role !== 'string') {
+        throw badRequest("Invalid value for 'messages': each message needs a 'role'.", 'messages', 'invalid_value');
+      }
+      promptChars += contentText((message as { content?: unknown }).content).length + 16;
+    }
+    const requested = optionalPositiveInt(body, 'max_completion_tokens') ?? optionalPositiveInt(body, 'max_tokens');
+    if (Number.isNaN(requested)) throw badRequest('max_tokens must be a positive integer.', 'max_tokens', 'invalid_value');
+    const streamOptions = body.stream_options;
+    return {
+      modelJson: JSON.stringify(model),
+      promptTokens: Math.ceil(promptChars / 4),
+      completionTokens: this.deps.latency.outputTokens(requested),
+      stream: body.stream === true,
+      includeUsage:
+        typeof streamOptions === 'object' && streamOptions !== null && (streamOptions as { include_usage?: unknown }).include_usage === true,
+    };
+  }
+
+  private usageJson(plan: ChatPlan): string {
+    return `{"prompt_tokens":${plan.promptTokens},"completion_tokens":${plan.completionTokens},"total_tokens":${
+      plan.promptTokens + plan.completionTokens
+    }${USAGE_DETAILS}`;
+  }
+
+  private completionJson(plan: ChatPlan): string {
+    return `{"id":"chatcmpl-${this.deps.ids.next()}","object":"chat.completion","created":${unixSeconds()},"model":${
+      plan.modelJson
+    },"choices":[{"index":0,"message":{"role":"assistant","content":"${this.deps.text.content(
+      plan.completionTokens,
+    )}","refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],"usage":${this.usageJson(
+      plan,
+    )},"service_tier":"default","system_fingerprint":"fp_mock"}`;
+  }
+
+  private async stream(plan: ChatPlan, timing: TokenTiming, sink: EventSink): Promise<void> {
+    const head = `{"id":"chatcmpl-${this.deps.ids.next()}","object":"chat.completion.chunk","created":${unixSeconds()},"model":${
+      plan.modelJson
+    },"service_tier":"default","system_fingerprint":"fp_mock","choices":[{"index":0,"delta":`;
+    const tail = plan.includeUsage ? ',"usage":null}' : '}';
+    const chunk = (delta: string, finish: string): string =>
+      sseData(`${head}${delta},"logprobs":null,"finish_reason":${finish}}]${tail}`);
+
+    if (!(await sink.sleep(timing.firstTokenMs))) return;
+    sink.event(chunk('{"role":"assistant","content":"","refusal":null}', 'null'));
+    const total = plan.completionTokens;
+    const text = this.deps.text;
+    let sent = 0;
+    const start = performance.now();
+    while (sent < total && sink.open) {
+      // Tokens due by now: the first at once, then one per perTokenMs (several per timer tick when it is < 1 ms).
+      const due = timing.perTokenMs > 0 ? Math.min(total, 1 + Math.floor((performance.now() - start) / timing.perTokenMs)) : total;
+      for (; sent < due; sent++) sink.event(chunk(`{"content":${text.tokenLiteral(sent)}}`, 'null'));
+      if (sent < total && !(await sink.sleep(Math.max(1, timing.perTokenMs)))) return;
+    }
+    if (!sink.open) return;
+    sink.event(chunk('{}', '"stop"'));
+    if (plan.includeUsage) {
+      sink.event(
+        sseData(`${head.slice(0, head.indexOf('"choices"'))}"choices":[],"usage":${this.usageJson(plan)}}`),
+      );
+    }
+    sink.event(SSE_DONE);
+  }
+}

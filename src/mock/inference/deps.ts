@@ -1,0 +1,44 @@
+import type { ResolvedMockOptions } from '../config/defaults.js';
+import type { LatencyModel } from '../latency.js';
+import type { SequentialIds } from '../util/ids.js';
+import type { TimerRegistry } from '../util/timers.js';
+import type { MockText } from './text.js';
+
+/** What the inference handlers share, online and for batch lines. */
+export interface InferenceDeps {
+  readonly options: ResolvedMockOptions;
+  readonly latency: LatencyModel;
+  readonly text: MockText;
+  readonly timers: TimerRegistry;
+  readonly ids: SequentialIds;
+}
+
+/** A finished non-streaming result: what a batch line records, and what the online route sends. */
+export interface InferenceResult {
+  status: number;
+  /** Serialized JSON body. */
+  body: string;
+  /** Token usage, summed into a batch's `usage`. */
+  usage?: { inputTokens: number; outputTokens: number };
+}
+
+/**
+ * One inference endpoint. `complete` is the shared core (validation, latency, body) used by the
+ * online route and by every batch line; `online` adds streaming on top.
+ */
+export interface InferenceEndpoint {
+  /** Route pattern under a base path, e.g. "/chat/completions". */
+  readonly path: string;
+  complete(body: Record<string, unknown>): Promise<InferenceResult>;
+}
+
+export function optionalPositiveInt(body: Record<string, unknown>, name: string): number | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) return Number.NaN;
+  return value;
+}
+
+export async function waitFor(deps: InferenceDeps, ms: number): Promise<void> {
+  if (ms > 0) await deps.timers.sleep(ms);
+}
