@@ -203,7 +203,9 @@ export function parseTestBody(body: unknown, loc: Array<string | number>): { par
       errors.push({ loc: [...loc, bodyKey], msg: `Given twice: '${earlier}' sets the same option`, type: 'value_error' });
       continue;
     }
-    const checked = checkValue(OPTION_KINDS[key]!, value);
+    // duration_seconds is a number of seconds, as in the reference; run_time also takes '2m'
+    const kind: Kind = key === 'runTime' && REFERENCE_ALIASES[bodyKey] ? 'number' : OPTION_KINDS[key]!;
+    const checked = checkValue(kind, value);
     if ('msg' in checked) {
       errors.push({ loc: [...loc, bodyKey], msg: checked.msg, type: checked.type });
       continue;
