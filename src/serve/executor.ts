@@ -77,7 +77,8 @@ export async function executeRun(run: RunRecord, plans: TestPlan[], deps: Execut
       return;
     }
     run.results[plan.test] = toResultBody(plan.test, result, plan.configuration);
-    run.doneRunTimeMs += plan.config.runTimeMs;
+    // a stopped test counts only the load time it had
+    run.doneRunTimeMs += result.interrupted ? Math.min(result.metrics.elapsedSeconds * 1000, plan.config.runTimeMs) : plan.config.runTimeMs;
     const a = result.metrics.aggregated;
     registry.lastFinished = {
       runId: run.id,

@@ -8,6 +8,7 @@ import { escapeLabelValue, renderMetrics } from '../../src/serve/metrics.js';
 import { planTest, resolveTestHost, runEnv } from '../../src/serve/plan.js';
 import { RunRegistry } from '../../src/serve/runs.js';
 import { ValidationError } from '../../src/serve/errors.js';
+import { splitAllTestsBody } from '../../src/serve/start-run.js';
 import { parsePrometheus } from './prometheus.js';
 
 describe('auth', () => {
@@ -184,5 +185,20 @@ describe('run registry', () => {
     const list = reg.list();
     expect(list.filter((r) => r.status === 'completed')).toHaveLength(3);
     expect(reg.get(active.run.id)?.status).toBe('queued');
+  });
+});
+
+describe('POST /run-load-tests body', () => {
+  const tests = (body: unknown) => splitAllTestsBody(body).map((b) => b.test);
+  it('runs the tests present, in a fixed order; all four when the body is empty', () => {
+    expect(tests(undefined)).toEqual(['chat', 'responses', 'embeddings', 'batch']);
+    expect(tests({})).toEqual(['chat', 'responses', 'embeddings', 'batch']);
+    expect(tests({ chat: null, embeddings: null })).toEqual(['chat', 'responses', 'embeddings', 'batch']);
+    expect(tests({ batch: {}, chat: { duration_seconds: 2 } })).toEqual(['chat', 'batch']);
+    expect(splitAllTestsBody({ chat: { user_count: 2 } })[0]).toEqual({ test: 'chat', body: { user_count: 2 }, loc: ['body', 'chat'] });
+  });
+  it('rejects unknown tests and non-objects', () => {
+    expect(() => splitAllTestsBody({ images: {} })).toThrow(ValidationError);
+    expect(() => splitAllTestsBody('chat')).toThrow(ValidationError);
   });
 });
