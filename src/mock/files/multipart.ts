@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { badRequest } from '../http/errors.js';
 
 /** Headers of one multipart part that matter here. */
@@ -49,22 +50,39 @@ export class MultipartParser {
     this.delimiter = Buffer.from(`\r\n--${boundary}`);
   }
 
-  async parse(source: AsyncIterable<Buffer>): Promise<void> {
-    let failure: unknown = null;
-    for await (const chunk of source) {
-      // Never leave the loop early: that would destroy the request before we can answer it.
-      if (failure !== null || this.state === 'epilogue') continue;
-      this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-      try {
-        await this.consume();
-      } catch (err) {
-        failure = err;
-        this.sink = null;
-        this.pending = Buffer.alloc(0);
-      }
-    }
-    if (failure !== null) throw failure;
-    if (this.state !== 'epilogue') throw badRequest('Malformed multipart body: the closing boundary is missing.');
+  /**
+   * Consumes the source with 'data' events and pause/resume (not an async iterator: `read()` would
+   * concatenate queued chunks into fresh buffers, which costs memory on large uploads).
+   */
+  parse(source: Readable): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let failure: unknown = null;
+      // 'end' may arrive while the last chunk is still being written out: wait for it.
+      let working: Promise<void> = Promise.resolve();
+      source.on('data', (chunk: Buffer) => {
+        // Never stop reading early: the request must be consumed before we can answer it.
+        if (failure !== null || this.state === 'epilogue') return;
+        this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+        source.pause();
+        working = this.consume().then(
+          () => void source.resume(),
+          (err: unknown) => {
+            failure = err;
+            this.sink = null;
+            this.pending = Buffer.alloc(0);
+            source.resume();
+          },
+        );
+      });
+      source.once('error', reject);
+      source.once('end', () => {
+        void working.then(() => {
+          if (failure !== null) reject(failure);
+          else if (this.state !== 'epilogue') reject(badRequest('Malformed multipart body: the closing boundary is missing.'));
+          else resolve();
+        });
+      });
+    });
   }
 
   private async consume(): Promise<void> {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MultipartParser, multipartBoundary } from '../../../src/mock/files/multipart.js';
 import { multipart } from '../support.js';
@@ -19,7 +20,7 @@ async function parseAll(body: Buffer, boundary: string, chunkSizes: number[]): P
       offset += size;
     }
   }
-  await parser.parse(source());
+  await parser.parse(Readable.from(source(), { objectMode: false }));
   return parts;
 }
 
