@@ -223,7 +223,7 @@ function line(r: ChildResult): string {
   return (
     `${r.tool.padEnd(11)} ${String(r.requests).padStart(7)} req in ${r.seconds.toFixed(1)} s ` +
     `(${Math.round(r.requests / r.seconds)} req/s, ${r.failures} failed)  ` +
-    (Number.isNaN(r.p50) ? '' : `latency p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms  `) +
+    (!Number.isFinite(r.p50) ? '' : `latency p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms  `) +
     `CPU ${(r.cpuMicros / 1e6).toFixed(2)} s = ${perRequest(r).toFixed(1)} µs/request`
   );
 }
