@@ -4,7 +4,7 @@ import type { BatchRoutes } from './batches/routes.js';
 import type { ResolvedMockOptions } from './config/defaults.js';
 import { FaultPlan, faultRatesFor } from './faults/faults.js';
 import type { FileRoutes } from './files/routes.js';
-import { readJsonObject } from './http/body.js';
+import { withJsonObject } from './http/body.js';
 import { json } from './http/reply.js';
 import { type AuthKind, type Handler, Router } from './http/router.js';
 import type { ChatCompletions } from './inference/chat.js';
@@ -44,9 +44,9 @@ export function buildRouter(s: RouteServices): Router {
     ['GET', '/batches', (ctx) => s.batches.list(ctx)],
     ['GET', '/batches/{batch_id}', (ctx) => s.batches.retrieve(ctx)],
     ['POST', '/batches/{batch_id}/cancel', (ctx) => s.batches.cancel(ctx)],
-    ['POST', '/chat/completions', async (ctx) => s.chat.online(await readJsonObject(ctx.req, bodyLimit))],
-    ['POST', '/responses', async (ctx) => s.responses.online(await readJsonObject(ctx.req, bodyLimit))],
-    ['POST', '/embeddings', async (ctx) => s.embeddings.online(await readJsonObject(ctx.req, bodyLimit))],
+    ['POST', '/chat/completions', (ctx) => withJsonObject(ctx.req, bodyLimit, (body) => s.chat.online(body))],
+    ['POST', '/responses', (ctx) => withJsonObject(ctx.req, bodyLimit, (body) => s.responses.online(body))],
+    ['POST', '/embeddings', (ctx) => withJsonObject(ctx.req, bodyLimit, (body) => s.embeddings.online(body))],
     ['GET', '/models', () => modelsReply(options.models)],
   ];
   for (const basePath of options.basePaths) {

@@ -35,7 +35,8 @@ export class ChatCompletions implements InferenceEndpoint {
     };
   }
 
-  async online(body: Record<string, unknown>): Promise<Reply> {
+  /** Synchronous when there is no delay to wait for (the zero-latency hot path). */
+  online(body: Record<string, unknown>): Reply | Promise<Reply> {
     const plan = this.plan(body);
     const timing = this.deps.latency.draw();
     if (plan.stream) {
@@ -45,8 +46,9 @@ export class ChatCompletions implements InferenceEndpoint {
         run: (sink) => this.stream(plan, timing, sink),
       };
     }
-    await waitFor(this.deps, LatencyModel.totalMs(timing, plan.completionTokens));
-    return json(200, this.completionJson(plan));
+    const delay = LatencyModel.totalMs(timing, plan.completionTokens);
+    if (delay <= 0) return json(200, this.completionJson(plan));
+    return waitFor(this.deps, delay).then(() => json(200, this.completionJson(plan)));
   }
 
   private plan(body: Record<string, unknown>): ChatPlan {
