@@ -18,7 +18,7 @@ export interface DelayProxyOptions {
   /** upstream origin, e.g. http://127.0.0.1:4010 */
   upstream: string;
   delayMs: number;
-  /** header the proxy adds to each response with its own delay, like LiteLLM's */
+  /** header the proxy adds to each response with the time it held the request, like LiteLLM's */
   overheadHeader?: string;
 }
 
@@ -30,13 +30,15 @@ export async function startDelayProxy(opts: DelayProxyOptions): Promise<DelayPro
     const started = performance.now();
     setTimeout(() => {
       forwarded++;
+      // what the proxy itself added before forwarding (the delay, plus timer lateness)
+      const heldMs = performance.now() - started;
       const headers = { ...req.headers, host: upstream.host };
       const up = request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
         (upRes) => {
           const out: Record<string, string | string[]> = {};
           for (const [k, v] of Object.entries(upRes.headers)) if (v !== undefined) out[k] = v;
-          if (opts.overheadHeader) out[opts.overheadHeader] = (performance.now() - started).toFixed(3);
+          if (opts.overheadHeader) out[opts.overheadHeader] = heldMs.toFixed(3);
           res.writeHead(upRes.statusCode ?? 502, out);
           res.flushHeaders();
           upRes.pipe(res);

@@ -1,6 +1,6 @@
 /** `chat`: one POST /v1/chat/completions per iteration, streaming or not (--stream ratio). */
 import type { RunConfig } from '../../config/types.js';
-import { readJson, type HttpResponseView } from '../../http/client.js';
+import type { HttpResponseView } from '../../http/client.js';
 import { SseParser } from '../../http/sse.js';
 import type { IterationOutcome, Scenario, ScenarioContext } from '../types.js';
 import { chatChunkContent, chatUsageTokens, checkChatCompletion, fail, parseChunk, REASONS } from './checks.js';
@@ -61,7 +61,7 @@ export function createChatScenario(config: RunConfig): Scenario {
       async (res): Promise<StreamResult | number | undefined> => {
         header = res.headers[overheadHeader];
         if (v.stream) return readChatStream(res);
-        return checkChatCompletion(await readJson(res.body));
+        return checkChatCompletion(await res.body.json());
       },
     );
     if (!out.ok) return { ok: false, reason: out.error };

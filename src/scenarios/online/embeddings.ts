@@ -1,6 +1,5 @@
 /** `embeddings`: one POST /v1/embeddings per iteration (one string or a list of inputs). */
 import type { RunConfig } from '../../config/types.js';
-import { readJson } from '../../http/client.js';
 import type { IterationOutcome, Scenario, ScenarioContext } from '../types.js';
 import { checkEmbeddings } from './checks.js';
 import { embeddingInputCount, embeddingsBody } from './payloads.js';
@@ -24,7 +23,7 @@ export function createEmbeddingsScenario(config: RunConfig): Scenario {
       { name: v.name, method: 'POST', url: v.url, headers: headers.get(ctx), body: v.body.render(), intendedStartMs: ctx.scheduledAtMs },
       async (res) => {
         header = res.headers[overheadHeader];
-        return checkEmbeddings(await readJson(res.body), expect);
+        return checkEmbeddings(await res.body.json(), expect);
       },
     );
     if (!out.ok) return { ok: false, reason: out.error };

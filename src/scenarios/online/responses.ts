@@ -1,6 +1,6 @@
 /** `responses`: one POST /v1/responses per iteration, streaming or not. */
 import type { RunConfig } from '../../config/types.js';
-import { readJson, type HttpResponseView } from '../../http/client.js';
+import type { HttpResponseView } from '../../http/client.js';
 import { SseParser } from '../../http/sse.js';
 import type { IterationOutcome, Scenario, ScenarioContext } from '../types.js';
 import type { StreamResult } from './chat.js';
@@ -70,7 +70,7 @@ export function createResponsesScenario(config: RunConfig): Scenario {
       async (res): Promise<StreamResult | number | undefined> => {
         header = res.headers[overheadHeader];
         if (v.stream) return readResponsesStream(res);
-        return checkResponseObject(await readJson(res.body));
+        return checkResponseObject(await res.body.json());
       },
     );
     if (!out.ok) return { ok: false, reason: out.error };

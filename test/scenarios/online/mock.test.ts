@@ -2,7 +2,8 @@
  * Must-show checks against the built-in mock (helper A's startMockServer): LLM timing precision,
  * fault reconciliation with /__stats, proxy overhead through a 5 ms delaying proxy.
  * The timing assertions are about the mock's own clock (its TTFT / per-token sleeps) as seen
- * through our client on loopback.
+ * through our client on loopback. The weighted-mix run goes last in this file, so its load never
+ * overlaps the timing checks (tests in one file run one after another).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer, type MockStats } from '../../../src/mock/index.js';
@@ -11,6 +12,8 @@ import { createEmbeddingsScenario } from '../../../src/scenarios/online/embeddin
 import { computeOverhead } from '../../../src/scenarios/online/overhead.js';
 import { createResponsesScenario } from '../../../src/scenarios/online/responses.js';
 import type { Scenario } from '../../../src/scenarios/types.js';
+import type { ScenarioWeight } from '../../../src/config/types.js';
+import { runLoadTest } from '../../../src/engine/runner.js';
 import { startDelayProxy, type DelayProxy } from '../../helpers/delay-proxy.js';
 import { lcg, makeConfig, makeRig, type TestRig } from './fixtures.js';
 import { startMockChild } from './mock-child.js';
@@ -147,16 +150,20 @@ describe('against the mock', () => {
     const rig = makeRig(config, lcg(9));
     cleanups.push(() => rig.close());
     const chat = createChatScenario(config);
-    await drive(rig, () => chat, 400, 4);
+    // one at a time: the client, proxy and mock share this event loop, and queueing behind
+    // each other would add to the proxied side's two extra hops
+    await drive(rig, () => chat, 240, 1);
     const snap = rig.recorder.snapshot();
     expect(snap.aggregated.failures).toBe(0);
     const o = computeOverhead(snap);
     expect(o.pairs.map((p) => p.proxied).sort()).toEqual(['POST /v1/chat/completions [chat stream]', 'POST /v1/chat/completions [chat]']);
     expect(o.overall!.p50).toBeGreaterThan(3);
-    expect(o.overall!.p50).toBeLessThan(9);
+    expect(o.overall!.p50).toBeLessThan(10);
+    // what the proxy says it held requests for (5 ms + its timer's lateness) explains the rest
+    expect(Math.abs(o.overall!.p50 - o.header!.median)).toBeLessThan(5);
     expect(o.derived.overhead!['p(50)']).toBe(o.overall!.p50);
     expect(o.ttft!.p50).toBeGreaterThan(3);
-    expect(o.ttft!.p50).toBeLessThan(9);
+    expect(o.ttft!.p50).toBeLessThan(10);
     const proxied = Object.values(snap.requests).filter((r) => !r.name.includes(' baseline]')).reduce((a, r) => a + r.count, 0);
     expect(proxy.forwarded()).toBe(proxied);
     expect(o.header!.count).toBe(proxied);
@@ -164,5 +171,53 @@ describe('against the mock', () => {
       `[must-show] overhead p50 ${o.overall!.p50.toFixed(2)} p95 ${o.overall!.p95.toFixed(2)} p99 ${o.overall!.p99.toFixed(2)} ms; ` +
         `TTFT overhead p50 ${o.ttft!.p50.toFixed(2)} ms; header p50 ${o.header!.median.toFixed(2)} ms`,
     );
+  });
+});
+
+/**
+ * A weighted scenario mix through the lead's engine (runLoadTest, embedded mock): over ≥ 2,000
+ * iterations each scenario's share is within 5 percentage points of its weight share, and
+ * every iteration's request reached the mock.
+ */
+const MIX: ScenarioWeight[] = [
+  { name: 'chat', weight: 3 },
+  { name: 'responses', weight: 1 },
+  { name: 'embeddings', weight: 1 },
+  { name: 'health', weight: 1 },
+];
+const TOTAL = 2400;
+
+describe('weighted mix', () => {
+  it(`splits ${TOTAL} iterations within 5% of the weights`, async () => {
+    const config = makeConfig('', (c) => {
+      c.target.embedded = true;
+      c.auth.apiKey = undefined;
+      c.scenarios = MIX;
+      // open model at 1,000/s: bounded CPU, so parallel test files are not starved
+      c.arrivalRate = 1000;
+      c.users = 64;
+      c.iterations = TOTAL;
+      c.runTimeMs = 30_000;
+      c.payload.streamRatio = 0.5;
+      c.seed = 12345;
+    });
+    const result = await runLoadTest(config);
+    const m = result.metrics;
+    const counts = MIX.map((s) => m.counters[`iterations:${s.name}`] ?? 0);
+    const done = counts.reduce((a, b) => a + b, 0);
+    expect(done).toBeGreaterThanOrEqual(2000);
+    const totalWeight = MIX.reduce((a, s) => a + s.weight, 0);
+    const lines: string[] = [];
+    MIX.forEach((s, i) => {
+      const share = counts[i]! / done;
+      const want = s.weight / totalWeight;
+      lines.push(`${s.name} ${counts[i]} (${(share * 100).toFixed(1)}% vs ${(want * 100).toFixed(1)}%)`);
+      expect(Math.abs(share - want), s.name).toBeLessThan(0.05);
+    });
+    expect(m.aggregated.failures).toBe(0);
+    // one request per online iteration
+    const online = Object.values(m.requests).filter((r) => !r.name.includes('[api key]'));
+    expect(online.reduce((a, r) => a + r.count, 0)).toBe(done);
+    console.log(`[must-show] mix over ${done}: ${lines.join(', ')}`);
   });
 });
