@@ -7,18 +7,18 @@ import { mockCommandBuilder, runMock } from './mock-command.js';
 import { processIO, type CliIO } from './io.js';
 import { runOptionsBuilder } from './run-options.js';
 import { runRunCommand } from './run-command.js';
+import { runServe, serveCommandBuilder } from './serve-command.js';
 import { installSignalHandlers } from './signals.js';
+
+class UsageError extends Error {}
 
 export async function main(argv: string[], ioOverride?: CliIO): Promise<number> {
   const signals = ioOverride ? undefined : installSignalHandlers(process.stderr);
   const io = ioOverride ?? processIO(signals?.signal);
   let exitCode = 0;
-  let usageError: string | undefined;
   try {
     await yargs(argv)
       .scriptName('batch-load')
-      .env('BATCH_LOAD')
-      .parserConfiguration({ 'duplicate-arguments-array': false })
       .command(
         ['run', '$0'],
         'Run a load test (against the embedded mock server when no --host is given)',
@@ -35,23 +35,31 @@ export async function main(argv: string[], ioOverride?: CliIO): Promise<number> 
           exitCode = await runMock(a as Record<string, unknown>, io);
         },
       )
+      .command(
+        'serve',
+        'HTTP orchestrator: load tests on demand (POST /run-load-tests ...)',
+        (y) => serveCommandBuilder(y),
+        async (a) => {
+          exitCode = await runServe(a as Record<string, unknown>, io);
+        },
+      )
       .strict()
       .help()
       .alias('help', 'h')
       .version()
       .wrap(Math.min(120, io.stdout.columns ?? 100))
       .exitProcess(false)
+      // throwing here stops yargs before any command handler runs
       .fail((msg, err) => {
-        if (err) throw err;
-        usageError = msg;
+        throw err ?? new UsageError(msg);
       })
       .parseAsync();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`batch-load: ${err.message.split('\n')[0]} (see batch-load --help)\n`);
+    return 2;
   } finally {
     signals?.dispose();
-  }
-  if (usageError) {
-    io.stderr.write(`batch-load: ${usageError.split('\n')[0]} (see batch-load --help)\n`);
-    return 2;
   }
   return exitCode;
 }

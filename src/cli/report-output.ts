@@ -73,7 +73,7 @@ export async function writeRunOutputs(result: RunResult, config: RunConfig): Pro
       exitCode: result.exitCode,
       interrupted: result.interrupted,
     });
-    await writeJsonReport(config.output.jsonFile, { ...doc, derived: result.derived, serverStats: result.serverStats } as typeof doc);
+    await writeJsonReport(config.output.jsonFile, { ...doc, derived: result.derived, serverStats: result.serverStats });
     written.push(config.output.jsonFile);
   }
   if (config.output.csvPrefix) written.push(...(await writeCsvReports(config.output.csvPrefix, result.metrics)));

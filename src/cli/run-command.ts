@@ -14,8 +14,25 @@ import { writeRunOutputs } from './report-output.js';
 import type { CliIO } from './io.js';
 import { runBurstCommand } from './burst-command.js';
 
-/** yargs' camelCase keys → RawRunOptions (only known keys, so stray yargs keys never leak in). */
-export function toRawOptions(argv: Record<string, unknown>): RawRunOptions {
+const BOOLEAN_KEYS = new Set<keyof RawRunOptions>(['pollJitter', 'defaultThresholds', 'onlySummary', 'stream']);
+
+/** `spawnRate` → `BATCH_LOAD_SPAWN_RATE` */
+export function envNameOf(key: string): string {
+  return `BATCH_LOAD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function envValue(key: keyof RawRunOptions, text: string): unknown {
+  if (!BOOLEAN_KEYS.has(key)) return text;
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  return text;
+}
+
+/**
+ * yargs' camelCase keys → RawRunOptions (only known keys, so stray yargs keys never leak in);
+ * a flag not given is read from its BATCH_LOAD_<FLAG> env var.
+ */
+export function toRawOptions(argv: Record<string, unknown>, env: Record<string, string | undefined> = {}): RawRunOptions {
   const keys: Array<keyof RawRunOptions> = [
     'host', 'basePath', 'preset', 'users', 'spawnRate', 'runTime', 'stopTimeout', 'waitMin', 'waitMax', 'iterations', 'rate',
     'scenario', 'data', 'verify', 'pollInterval', 'pollFactor', 'pollMaxInterval', 'maxPolls', 'maxWait', 'pollJitter',
@@ -26,7 +43,13 @@ export function toRawOptions(argv: Record<string, unknown>): RawRunOptions {
     'baselineRatio', 'overheadHeader',
   ];
   const raw: Record<string, unknown> = {};
-  for (const key of keys) if (argv[key] !== undefined) raw[key] = argv[key];
+  for (const key of keys) {
+    if (argv[key] !== undefined) raw[key] = argv[key];
+    else {
+      const fromEnv = env[envNameOf(key)];
+      if (fromEnv !== undefined && fromEnv !== '') raw[key] = envValue(key, fromEnv);
+    }
+  }
   return raw as RawRunOptions;
 }
 
@@ -34,7 +57,7 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
   const err = (line: string) => io.stderr.write(`batch-load: ${redactor.redact(line)}\n`);
   let config: RunConfig;
   try {
-    config = await loadRunConfig(toRawOptions(argv), { env: io.env, cwd: io.cwd });
+    config = await loadRunConfig(toRawOptions(argv, io.env), { env: io.env, cwd: io.cwd });
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);
@@ -42,7 +65,11 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
     }
     throw e;
   }
-  if (argv.burst !== undefined) return runBurstCommand(config, argv, io);
+  const burst = argv.burst ?? (io.env.BATCH_LOAD_BURST || undefined);
+  if (burst !== undefined) {
+    const minSuccess = argv.minSuccess ?? (io.env.BATCH_LOAD_MIN_SUCCESS || undefined);
+    return runBurstCommand(config, { ...argv, burst, minSuccess }, io);
+  }
 
   const out = (line: string) => io.stdout.write(`${redactor.redact(line)}\n`);
   const progress = new ProgressReporter(io.stdout, config);

@@ -2,7 +2,12 @@
  * SIGINT/SIGTERM: the first one interrupts the run (in-flight work is abandoned and counted,
  * the partial report is written); a second one exits at once.
  */
-export function installSignalHandlers(stderr: NodeJS.WritableStream) {
+export interface SignalHandlers {
+  signal: AbortSignal;
+  dispose(): void;
+}
+
+export function installSignalHandlers(stderr: NodeJS.WritableStream): SignalHandlers {
   const controller = new AbortController();
   let count = 0;
   const handler = (signal: NodeJS.Signals) => {

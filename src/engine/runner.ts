@@ -86,6 +86,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     signal: aborted.signal,
   });
   let interrupted = false;
+  let forgetKey = () => {};
   const onInterrupt = () => {
     interrupted = true;
     stopping.abort();
@@ -100,7 +101,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const keyUrl = resolveAgainstOrigin(config.target.host, config.auth.apiKeyEndpoint);
     const sharedKey = new SharedApiKey(http, config.auth, keyUrl);
     const key = await sharedKey.get();
-    redactor.add(key);
+    forgetKey = redactor.addScoped(key);
     const authHeaders = { authorization: `Bearer ${key}` };
     const scenarios = createScenarios(config, apiBase);
     const random = createRandom(config.seed);
@@ -187,6 +188,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     };
   } finally {
     hooks.signal?.removeEventListener('abort', onInterrupt);
+    forgetKey();
     await http.close(true).catch(() => undefined);
     await mock?.close();
   }

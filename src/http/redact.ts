@@ -11,6 +11,16 @@ export class Redactor {
     if (secret && secret.length >= 4) this.secrets.add(secret);
   }
 
+  /**
+   * Adds a secret that lives only as long as a run (a freshly issued key); the returned
+   * function forgets it, so a long-lived `serve` does not collect one key per run.
+   */
+  addScoped(secret: string | undefined): () => void {
+    if (!secret || secret.length < 4 || this.secrets.has(secret)) return () => undefined;
+    this.secrets.add(secret);
+    return () => this.secrets.delete(secret);
+  }
+
   redact(text: string): string {
     let out = text;
     for (const s of this.secrets) out = out.split(s).join('***');

@@ -26,7 +26,11 @@ export interface StartDeps extends ExecuteDeps {
 
 export const statusUrl = (id: string): string => `/runs/${id}`;
 
-/** POST /run-load-tests body → the tests it names (all four when empty), or field errors. */
+/**
+ * POST /run-load-tests body → all four tests, in order, each with its override from the body
+ * (`{"chat": {"duration_seconds": 120}}` runs every test, chat for 120 s: the reference's
+ * "run all tests" call), or field errors.
+ */
 export function splitAllTestsBody(body: unknown): StartRequest['bodies'] {
   if (body === undefined || body === null) return TEST_NAMES.map((test) => ({ test, body: undefined, loc: ['body', test] }));
   if (!isPlainObject(body)) throw new ValidationError([{ loc: ['body'], msg: 'Input should be a valid dictionary or object', type: 'dict_type' }]);
@@ -37,9 +41,7 @@ export function splitAllTestsBody(body: unknown): StartRequest['bodies'] {
     }
   }
   if (errors.length > 0) throw new ValidationError(errors);
-  const present = TEST_NAMES.filter((t) => body[t] !== undefined && body[t] !== null);
-  const tests = present.length > 0 ? present : [...TEST_NAMES];
-  return tests.map((test) => ({ test, body: body[test], loc: ['body', test] }));
+  return TEST_NAMES.map((test) => ({ test, body: body[test] ?? undefined, loc: ['body', test] }));
 }
 
 async function plan(request: StartRequest, deps: StartDeps, runId: string): Promise<TestPlan[]> {

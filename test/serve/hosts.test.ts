@@ -65,7 +65,7 @@ describe('host precedence', () => {
     const mocks = [globalMock, chatMock];
     const beforeChat = onRoute(CHAT, mocks, [0, 0]);
     const beforeEmb = onRoute(EMBEDDINGS, mocks, [0, 0]);
-    const r = await h.call('POST', '/run-load-tests', { body: { chat: FAST, embeddings: FAST } });
+    const r = await h.call('POST', '/run-load-tests', { body: { chat: FAST, responses: FAST, embeddings: FAST, batch: FAST } });
     expect(r.status).toBe(200);
     expect(onRoute(CHAT, mocks, beforeChat)).toEqual([0, requestsOn(r.json.results.chat, CHAT)]);
     expect(r.json.results.chat).toMatchObject({ host: chatMock.url, embedded_mock: false });

@@ -190,12 +190,13 @@ describe('run registry', () => {
 
 describe('POST /run-load-tests body', () => {
   const tests = (body: unknown) => splitAllTestsBody(body).map((b) => b.test);
-  it('runs the tests present, in a fixed order; all four when the body is empty', () => {
+  it('runs all four tests in a fixed order, each with its override from the body', () => {
     expect(tests(undefined)).toEqual(['chat', 'responses', 'embeddings', 'batch']);
     expect(tests({})).toEqual(['chat', 'responses', 'embeddings', 'batch']);
     expect(tests({ chat: null, embeddings: null })).toEqual(['chat', 'responses', 'embeddings', 'batch']);
-    expect(tests({ batch: {}, chat: { duration_seconds: 2 } })).toEqual(['chat', 'batch']);
+    expect(tests({ batch: {}, chat: { duration_seconds: 2 } })).toEqual(['chat', 'responses', 'embeddings', 'batch']);
     expect(splitAllTestsBody({ chat: { user_count: 2 } })[0]).toEqual({ test: 'chat', body: { user_count: 2 }, loc: ['body', 'chat'] });
+    expect(splitAllTestsBody({ chat: { user_count: 2 } })[1]).toEqual({ test: 'responses', body: undefined, loc: ['body', 'responses'] });
   });
   it('rejects unknown tests and non-objects', () => {
     expect(() => splitAllTestsBody({ images: {} })).toThrow(ValidationError);
