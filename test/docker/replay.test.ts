@@ -6,7 +6,10 @@
 // only the files .dockerignore lets into the build context; RUN steps run for real (npm ci, npm run
 // build, ln, mkdir, chmod, rm) apart from chown, which needs root and changes no content.
 // The host's npm cache and registry config are reused (environment, not image content).
-import { execFileSync, spawnSync } from 'node:child_process';
+// Last, the chart's rendered Job container is run on that image: its volumes become directories
+// (ConfigMap keys as files), its secretKeyRef env is read from the rendered Secret, and it targets
+// the image's own mock started with the mock Deployment's arguments.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -14,12 +17,14 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  writeFileSync,
   readdirSync,
   readlinkSync,
   rmSync,
   statSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { helmTemplate, type K8sObject } from '../helpers/helm.js';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -296,5 +301,116 @@ describe('the image, replayed in a temporary directory', () => {
     expect(Object.keys(parsed as object).length).toBeGreaterThan(0);
     // read-only root filesystem: nothing outside /results and /tmp changed
     expect(snapshot(app.root, ['tmp', 'results'])).toEqual(before);
+  }, 120_000);
+
+  // ---- the chart's pod, run on the replayed image -------------------------------------------
+
+  /** Starts the image's mock as the chart's mock Deployment does (port 0, loopback only). */
+  async function startMock(): Promise<{ url: string; proc: ChildProcess }> {
+    const rendered = helmTemplate({ mock: { enabled: true } }).find('Deployment')!.spec.template.spec.containers[0].args as string[];
+    const args = rendered.map((a, i) => (rendered[i - 1] === '--port' ? '0' : rendered[i - 1] === '--bind' ? '127.0.0.1' : a));
+    const proc = spawn(join(app.root, 'usr/local/bin', entrypoint[0]!), args, { cwd: appDir, env: app.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`mock did not start: ${out}`)), 20_000);
+      proc.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!.replace(/\/+$/, ''));
+        }
+      });
+      proc.on('exit', (code) => reject(new Error(`mock exited ${code}: ${out}`)));
+    });
+    return { url: new URL(url).origin, proc };
+  }
+
+  /**
+   * Runs the rendered Job's container on the replayed image: volumes become directories (the
+   * ConfigMap's keys as files), env comes from values or the rendered Secret, and absolute paths
+   * under a mount point are mapped into the pod's directory.
+   */
+  function runPod(values: Record<string, unknown>) {
+    const r = helmTemplate(values);
+    const spec = r.find('Job')!.spec.template.spec;
+    const c = spec.containers[0] as K8sObject;
+    const pod = mkdtempSync(join(tmp, 'pod-'));
+    const mountPaths: string[] = [];
+    for (const m of c.volumeMounts as K8sObject[]) {
+      const dir = join(pod, m.mountPath as string);
+      mkdirSync(dir, { recursive: true });
+      mountPaths.push(m.mountPath as string);
+      const vol = (spec.volumes as K8sObject[]).find((v) => v.name === m.name)!;
+      if (vol.configMap) {
+        const cm = r.all('ConfigMap').find((o) => o.metadata.name === vol.configMap.name)!;
+        for (const [k, v] of Object.entries(cm.data as Record<string, string>)) writeFileSync(join(dir, k), v);
+      }
+    }
+    const mapPath = (v: string) => (mountPaths.some((m) => v === m || v.startsWith(`${m}/`)) ? join(pod, v) : v);
+    const env: Record<string, string> = { ...app.env };
+    for (const e of c.env as K8sObject[]) {
+      if (e.value !== undefined) env[e.name] = mapPath(e.value as string);
+      else if (e.valueFrom?.secretKeyRef) {
+        const ref = e.valueFrom.secretKeyRef as { name: string; key: string };
+        const secret = r.all('Secret').find((o) => o.metadata.name === ref.name)!;
+        env[e.name] = Buffer.from(secret.data[ref.key] as string, 'base64').toString();
+      }
+    }
+    const args = (c.args as string[]).map(mapPath);
+    const res = spawnSync(join(app.root, 'usr/local/bin', entrypoint[0]!), [...entrypoint.slice(1), ...args], {
+      cwd: appDir,
+      env,
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    return { res, pod, args: c.args as string[] };
+  }
+
+  it('the chart’s Job container passes with mounted inline data, Secret env and the report in /results', async () => {
+    const { url, proc } = await startMock();
+    try {
+      const before = snapshot(app.root, ['tmp', 'results']);
+      const small = readFileSync(join(appDir, 'test_data/batch_input_small.jsonl'), 'utf8');
+      const { res, pod, args } = runPod({
+        run: { host: url, users: 2, spawnRate: 2, runTime: '3s', waitMin: 0, waitMax: 0, pollInterval: '100ms' },
+        auth: { basicAuthUsername: 'admin', basicAuthPassword: 'password' },
+        testData: { inline: small },
+      });
+      expect(res.status, `${res.stdout}\n${res.stderr}`).toBe(0);
+      expect(args).toContain('/test-data/inline.jsonl');
+      const report = JSON.parse(readFileSync(join(pod, 'results/report.json'), 'utf8')) as unknown;
+      expect(report).toBeTypeOf('object');
+      expect(snapshot(app.root, ['tmp', 'results'])).toEqual(before);
+    } finally {
+      proc.kill('SIGTERM');
+    }
+  }, 120_000);
+
+  it('credentials really come from the Secret: a wrong password stops the run before any load (exit 3)', async () => {
+    const { url, proc } = await startMock();
+    try {
+      const { res } = runPod({
+        run: { host: url, users: 1, spawnRate: 1, runTime: '2s', waitMin: 0, waitMax: 0 },
+        auth: { basicAuthUsername: 'admin', basicAuthPassword: 'not-the-password' },
+        results: { jsonFile: '' },
+      });
+      expect(res.status, `${res.stdout}\n${res.stderr}`).toBe(3);
+    } finally {
+      proc.kill('SIGTERM');
+    }
+  }, 120_000);
+
+  it('a failing threshold makes the container exit 1, so the Job (backoffLimit 0) fails', async () => {
+    const { url, proc } = await startMock();
+    try {
+      const { res } = runPod({
+        run: { host: url, users: 1, spawnRate: 1, runTime: '2s', waitMin: 0, waitMax: 0, pollInterval: '100ms', p95ThresholdMs: 0.001 },
+        results: { jsonFile: '' },
+      });
+      expect(res.status, `${res.stdout}\n${res.stderr}`).toBe(1);
+    } finally {
+      proc.kill('SIGTERM');
+    }
   }, 120_000);
 });
