@@ -214,7 +214,7 @@ describe('every run option is settable', () => {
     expect(a).toContain('--no-poll-jitter');
     expect(a).toContain('--only-summary');
     expect(a).toContain('--no-default-thresholds');
-    // one --threshold followed by every expression (repeated flags would keep only the last)
+    // one --threshold (an array flag) followed by every expression
     expect(flagAll(a, '--threshold')).toHaveLength(1);
     const t = a.indexOf('--threshold');
     expect(a.slice(t + 1, t + 3)).toEqual(['POST /v1/files [upload]: p(99)<800', 'errors: rate<0.02']);

@@ -217,8 +217,8 @@ the tester's own defaults apply otherwise. Secrets never appear here. */}}
 {{- $args = append $args (printf "--%s%s" (ternary "" "no-" $v) (index $flag 1)) }}
 {{- end }}
 {{- end }}
-{{- /* One --threshold followed by every expression: the CLI parses repeated flags with
-duplicate-arguments-array off, so `--threshold a --threshold b` would keep only b. */}}
+{{- /* One --threshold (an array flag) followed by every expression: this does not depend on how
+the parser merges repeated flags. */}}
 {{- with $r.thresholds }}
 {{- $args = append $args "--threshold" }}
 {{- range . }}{{ $args = append $args (toString .) }}{{ end }}
