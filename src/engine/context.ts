@@ -11,6 +11,13 @@ export interface RunSignals {
   aborted: AbortSignal;
 }
 
+/** The wait between steps: waitMin..waitMax, cut short once the run is stopping. */
+export function makeThink(config: RunConfig, random: () => number, stopping: AbortSignal, enabled = true): () => Promise<void> {
+  const { waitMinMs, waitMaxMs } = config;
+  if (!enabled || waitMaxMs <= 0) return () => Promise.resolve();
+  return () => sleep(waitMinMs + random() * (waitMaxMs - waitMinMs), stopping);
+}
+
 /** Builds the per-iteration context a scenario runs with. */
 export function makeContext(
   config: RunConfig,
@@ -24,7 +31,6 @@ export function makeContext(
   iteration: number,
   thinkEnabled: boolean,
 ): ScenarioContext {
-  const { waitMinMs, waitMaxMs } = config;
   return {
     userId,
     iteration,
@@ -34,8 +40,7 @@ export function makeContext(
     authHeaders,
     signal: signals.aborted,
     random,
-    think: () =>
-      thinkEnabled && waitMaxMs > 0 ? sleep(waitMinMs + random() * (waitMaxMs - waitMinMs), signals.stopping) : Promise.resolve(),
+    think: makeThink(config, random, signals.stopping, thinkEnabled),
     log,
   };
 }

@@ -17,7 +17,7 @@ import { createScenarios } from '../scenarios/index.js';
 import type { Scenario } from '../scenarios/types.js';
 import { evaluateThresholds } from '../thresholds/evaluate.js';
 import type { ThresholdResult } from '../thresholds/types.js';
-import { makeContext, type RunSignals } from './context.js';
+import { makeContext, makeThink, type RunSignals } from './context.js';
 import { startEmbeddedTarget } from './embedded-target.js';
 import { runClosedModel, runOpenModel, type ExecutorState } from './executors.js';
 import { createRandom, pickWeighted } from './random.js';
@@ -145,11 +145,10 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     }, config.output.progressIntervalMs);
     progressTimer.unref();
 
-    const thinkCtx = makeContext(config, http, recorder, authHeaders, signals, random, log, 0, 0, true);
     const executor =
       config.arrivalRate > 0
         ? runOpenModel(config, state, stopping.signal, iterate, recorder, budgetSpent)
-        : runClosedModel(config, state, stopping.signal, iterate, thinkCtx.think, budgetSpent);
+        : runClosedModel(config, state, stopping.signal, iterate, makeThink(config, random, stopping.signal), budgetSpent);
 
     // wait for the end of the run, then give in-flight iterations the stop timeout
     await Promise.race([executor, once(stopping.signal)]);

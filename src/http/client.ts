@@ -105,6 +105,7 @@ export class HttpClient {
     const startedAtMs = spec.intendedStartMs ?? performance.now();
     this.inFlight++;
     let status: number | undefined;
+    let body: ResponseBody | undefined;
     try {
       if (abortCause) throw new Error('aborted before start');
       const res = await request(spec.url, {
@@ -115,6 +116,7 @@ export class HttpClient {
         signal: controller.signal,
       });
       status = res.statusCode;
+      body = res.body;
       const ok = (spec.okStatus ?? isSuccess)(status);
       if (!ok) {
         const text = await readLimited(res.body, ERROR_BODY_LIMIT);
@@ -127,6 +129,8 @@ export class HttpClient {
       this.recorder.request(spec.name, durationMs);
       return { ok: true, value, status, durationMs };
     } catch (err) {
+      // a reader that gave up mid-body must not keep the socket busy
+      if (body && !body.readableEnded) body.destroy();
       return this.fail(spec.name, startedAtMs, failureName(err, abortCause, timeoutMs), status);
     } finally {
       this.inFlight--;

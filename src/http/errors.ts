@@ -48,7 +48,8 @@ export function failureName(err: unknown, abortCause?: AbortCause, timeoutMs?: n
 }
 
 function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  return `${Number((ms / 1000).toFixed(3))}s`;
 }
 
 /** `HTTP 429 rate_limit_exceeded` from a status and an OpenAI error body (if any). */

@@ -1,0 +1,112 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient, readJson } from '../../src/http/client.js';
+import { CheckFailure } from '../../src/http/errors.js';
+import { MetricsRecorder } from '../../src/metrics/recorder.js';
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/ok') return void res.end(JSON.stringify({ ok: true }));
+    if (req.url === '/429') {
+      res.writeHead(429, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ error: { message: 'slow down req_abc123', type: 'requests', param: null, code: 'rate_limit_exceeded' } }));
+    }
+    if (req.url === '/500-text') {
+      res.writeHead(500);
+      return void res.end('<html>boom</html>');
+    }
+    if (req.url === '/not-json') return void res.end('{"a":');
+    if (req.url === '/reset') return void req.socket.destroy();
+    if (req.url === '/big') {
+      res.writeHead(200);
+      res.write(Buffer.alloc(64 * 1024, 97));
+      return void setTimeout(() => res.end(Buffer.alloc(64 * 1024, 97)), 10);
+    }
+    // /hang: never answers
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+function client(opts: { timeoutMs?: number; signal?: AbortSignal } = {}) {
+  const recorder = new MetricsRecorder();
+  return { recorder, http: new HttpClient({ recorder, requestTimeoutMs: opts.timeoutMs ?? 5000, connections: 4, signal: opts.signal }) };
+}
+const get = (name: string, path: string) => ({ name, method: 'GET' as const, url: `${base}${path}` });
+
+describe('HttpClient.call records every request exactly once', () => {
+  it('a success, with the reader value', async () => {
+    const { http, recorder } = client();
+    const r = await http.call(get('GET /ok', '/ok'), (res) => readJson<{ ok: boolean }>(res.body));
+    expect(r).toMatchObject({ ok: true, value: { ok: true }, status: 200 });
+    const s = recorder.snapshot();
+    expect(s.requests['GET /ok']).toMatchObject({ count: 1, failures: 0 });
+    await http.close();
+  });
+
+  it.each([
+    ['/429', 'HTTP 429 rate_limit_exceeded'],
+    ['/500-text', 'HTTP 500'],
+    ['/not-json', 'invalid JSON body'],
+    ['/reset', 'connection reset'],
+  ])('%s fails as %j (low-cardinality: no ids from the message)', async (path, error) => {
+    const { http, recorder } = client();
+    const r = await http.call(get(`GET ${path}`, path), (res) => readJson(res.body));
+    expect(r).toMatchObject({ ok: false, error });
+    const s = recorder.snapshot();
+    expect(s.aggregated).toMatchObject({ count: 1, failures: 1 });
+    expect(s.failures).toEqual([{ method: 'GET', name: `GET ${path}`, error, occurrences: 1 }]);
+    await http.close();
+  });
+
+  it('a reader check failure is named by its reason, and a half-read body does not wedge the socket', async () => {
+    const { http, recorder } = client();
+    for (let i = 0; i < 6; i++) {
+      await http.call(get('GET /big', '/big'), async () => {
+        throw new CheckFailure('content differs');
+      });
+    }
+    // 4 sockets: if abandoned bodies kept them busy this would hang
+    const ok = await http.call(get('GET /ok', '/ok'), (res) => readJson(res.body));
+    expect(ok.ok).toBe(true);
+    expect(recorder.snapshot().failures).toEqual([{ method: 'GET', name: 'GET /big', error: 'content differs', occurrences: 6 }]);
+    await http.close();
+  });
+
+  it('a request past its timeout fails as `timeout after …`', async () => {
+    const { http, recorder } = client({ timeoutMs: 150 });
+    const r = await http.call(get('GET /hang', '/hang'), (res) => readJson(res.body));
+    expect(r).toMatchObject({ ok: false, error: 'timeout after 150ms' });
+    expect(recorder.snapshot().aggregated.failures).toBe(1);
+    await http.close(true);
+  });
+
+  it('stopping the run fails in-flight requests as `aborted (run stopped)`, and later ones without sending', async () => {
+    const stop = new AbortController();
+    const { http, recorder } = client({ signal: stop.signal });
+    const pending = Promise.all([1, 2, 3].map(() => http.call(get('GET /hang', '/hang'), (res) => readJson(res.body))));
+    setTimeout(() => stop.abort(), 50);
+    const results = await pending;
+    expect(results.every((r) => !r.ok && r.error === 'aborted (run stopped)')).toBe(true);
+    const after = await http.call(get('GET /ok', '/ok'), (res) => readJson(res.body));
+    expect(after).toMatchObject({ ok: false, error: 'aborted (run stopped)' });
+    expect(recorder.snapshot().aggregated).toMatchObject({ count: 4, failures: 4 });
+    expect(http.pending).toBe(0);
+    await http.close(true);
+  });
+
+  it('connection refused is named', async () => {
+    const { http } = client();
+    const r = await http.call({ name: 'GET /x', method: 'GET', url: 'http://127.0.0.1:1/x' }, async () => 1);
+    expect(r).toMatchObject({ ok: false, error: 'connection refused' });
+    await http.close();
+  });
+});
