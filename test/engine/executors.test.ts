@@ -1,0 +1,93 @@
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { resolveRunConfig } from '../../src/config/resolve.js';
+import type { RawRunOptions } from '../../src/config/options.js';
+import { runClosedModel, runOpenModel, type ExecutorState } from '../../src/engine/executors.js';
+import { sleep } from '../../src/engine/sleep.js';
+import { MetricsRecorder } from '../../src/metrics/recorder.js';
+
+const config = (raw: RawRunOptions) => resolveRunConfig({ scenario: 'health', ...raw });
+const state = (): ExecutorState => ({ activeUsers: 0, iterationsStarted: 0 });
+
+describe('closed model', () => {
+  it('spawns users one by one at the spawn rate, each looping until stopping', async () => {
+    const stop = new AbortController();
+    const starts: number[] = [];
+    const seen = new Set<number>();
+    const s = state();
+    const run = runClosedModel(
+      config({ users: 4, spawnRate: 20 }),
+      s,
+      stop.signal,
+      async (user) => {
+        if (!seen.has(user)) {
+          seen.add(user);
+          starts.push(user);
+        }
+        await sleep(5);
+      },
+      () => Promise.resolve(),
+      () => stop.abort(),
+    );
+    await sleep(400);
+    stop.abort();
+    await run;
+    expect(starts).toEqual([1, 2, 3, 4]);
+    expect(s.iterationsStarted).toBeGreaterThan(8);
+    expect(s.activeUsers).toBe(0);
+  });
+
+  it('stops at the iteration budget', async () => {
+    const stop = new AbortController();
+    const s = state();
+    let runs = 0;
+    await runClosedModel(config({ users: 3, spawnRate: 3, iterations: 10 }), s, stop.signal, async () => void runs++, () => Promise.resolve(), () => stop.abort());
+    expect(runs).toBe(10);
+    expect(s.iterationsStarted).toBe(10);
+  });
+});
+
+describe('open model', () => {
+  it('starts iterations at the rate with their intended start; a start with no free worker is dropped and counted', async () => {
+    const stop = new AbortController();
+    const recorder = new MetricsRecorder();
+    const scheduled: number[] = [];
+    const s = state();
+    const t0 = performance.now();
+    // one worker, iterations of 50 ms, 100 starts per second: most starts find the worker busy
+    const run = runOpenModel(
+      config({ users: 1, rate: 100 }),
+      s,
+      stop.signal,
+      async (_user, _i, at) => {
+        scheduled.push(at!);
+        await sleep(50);
+      },
+      recorder,
+      () => stop.abort(),
+    );
+    await sleep(500);
+    stop.abort();
+    await run;
+    const dropped = recorder.counter('dropped_iterations');
+    expect(s.iterationsStarted).toBeGreaterThanOrEqual(3);
+    expect(s.iterationsStarted).toBeLessThanOrEqual(12);
+    expect(dropped).toBeGreaterThan(s.iterationsStarted);
+    // intended start times sit on the 10 ms grid of the rate, not on when the worker got free
+    for (const at of scheduled) {
+      const slots = (at - scheduled[0]) / 10;
+      expect(Math.abs(slots - Math.round(slots))).toBeLessThan(1e-6);
+    }
+    expect(scheduled[1] - scheduled[0]).toBeGreaterThanOrEqual(50);
+    expect(scheduled[0] - t0).toBeLessThan(100);
+  });
+
+  it('with enough workers starts every iteration and honours the budget', async () => {
+    const stop = new AbortController();
+    const recorder = new MetricsRecorder();
+    const s = state();
+    await runOpenModel(config({ users: 50, rate: 500, iterations: 100 }), s, stop.signal, async () => sleep(5), recorder, () => stop.abort());
+    expect(s.iterationsStarted).toBe(100);
+    expect(recorder.counter('dropped_iterations')).toBe(0);
+  });
+});
