@@ -4,9 +4,9 @@ import type { BatchRoutes } from './batches/routes.js';
 import type { ResolvedMockOptions } from './config/defaults.js';
 import { FaultPlan, faultRatesFor } from './faults/faults.js';
 import type { FileRoutes } from './files/routes.js';
-import { withJsonObject } from './http/body.js';
+import { readJsonObject } from './http/body.js';
 import { json } from './http/reply.js';
-import { type AuthKind, type Handler, Router } from './http/router.js';
+import { type AuthKind, type Handler, type JsonBody, type JsonHandler, Router } from './http/router.js';
 import type { ChatCompletions } from './inference/chat.js';
 import type { Embeddings } from './inference/embeddings.js';
 import { modelsReply } from './inference/models.js';
@@ -34,7 +34,13 @@ export function buildRouter(s: RouteServices): Router {
   const plan = (routeKey: string, canonicalKey: string, isApi: boolean): FaultPlan =>
     new FaultPlan(faultRatesFor(routeKey, canonicalKey, isApi, options.faults.global, options.faults.routes));
 
-  const api: Array<[string, string, Handler]> = [
+  // Inference routes take a JSON object body, read by the dispatcher (see JsonBody).
+  const jsonBody = (handle: JsonHandler): JsonBody => ({ limit: bodyLimit, handle });
+  const withBody = (body: JsonBody): Handler => (ctx) => readJsonObject(ctx.req, body.limit).then((value) => body.handle(value, ctx));
+  const chat = jsonBody((body) => s.chat.online(body));
+  const responses = jsonBody((body) => s.responses.online(body));
+  const embeddings = jsonBody((body) => s.embeddings.online(body));
+  const api: Array<[string, string, Handler, JsonBody?]> = [
     ['POST', '/files', (ctx) => s.files.upload(ctx)],
     ['GET', '/files', (ctx) => s.files.list(ctx)],
     ['GET', '/files/{file_id}', (ctx) => s.files.retrieve(ctx)],
@@ -44,19 +50,20 @@ export function buildRouter(s: RouteServices): Router {
     ['GET', '/batches', (ctx) => s.batches.list(ctx)],
     ['GET', '/batches/{batch_id}', (ctx) => s.batches.retrieve(ctx)],
     ['POST', '/batches/{batch_id}/cancel', (ctx) => s.batches.cancel(ctx)],
-    ['POST', '/chat/completions', (ctx) => withJsonObject(ctx.req, bodyLimit, (body) => s.chat.online(body))],
-    ['POST', '/responses', (ctx) => withJsonObject(ctx.req, bodyLimit, (body) => s.responses.online(body))],
-    ['POST', '/embeddings', (ctx) => withJsonObject(ctx.req, bodyLimit, (body) => s.embeddings.online(body))],
+    ['POST', '/chat/completions', withBody(chat), chat],
+    ['POST', '/responses', withBody(responses), responses],
+    ['POST', '/embeddings', withBody(embeddings), embeddings],
     ['GET', '/models', () => modelsReply(options.models)],
   ];
   for (const basePath of options.basePaths) {
-    for (const [method, pattern, handler] of api) {
+    for (const [method, pattern, handler, body] of api) {
       const routeKey = `${method} ${basePath}${pattern}`;
       router.add(method, `${basePath}${pattern}`, {
         basePath,
         auth: 'bearer',
         faults: plan(routeKey, `${method} /v1${pattern}`, true),
         handler,
+        json: body,
         counted: true,
       });
     }

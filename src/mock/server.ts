@@ -15,7 +15,9 @@ import type { RequestContext } from './http/context.js';
 import { errorBodyJson } from './http/errors.js';
 import { json } from './http/reply.js';
 import { Responder, writeJson } from './http/respond.js';
-import type { Route } from './http/router.js';
+import type { JsonHandler, Route } from './http/router.js';
+import { readJsonObjectThen } from './http/body.js';
+import type { Reply } from './http/reply.js';
 import { ChatCompletions } from './inference/chat.js';
 import type { InferenceDeps, InferenceEndpoint } from './inference/deps.js';
 import { Embeddings } from './inference/embeddings.js';
@@ -98,6 +100,27 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const requestIds = new SequentialIds('req_');
   const retryAfter = resolved.faults.retryAfterSeconds;
 
+  /** Sends a handler's reply: at once when it is ready (the zero-latency hot path), else when it settles. */
+  const dispatch = (ctx: RequestContext, reply: Reply | Promise<Reply>): void => {
+    if (reply instanceof Promise) {
+      reply.then(
+        (r) => responder.send(ctx, r),
+        (err: unknown) => responder.sendError(ctx, err),
+      );
+    } else {
+      responder.send(ctx, reply);
+    }
+  };
+  // Shared by every JSON-body request (no per-request closures): called once the body is parsed, or failed.
+  const onJsonBody = (ctx: RequestContext, handle: JsonHandler, body: Record<string, unknown>): void => {
+    try {
+      dispatch(ctx, handle(body, ctx));
+    } catch (err) {
+      responder.sendError(ctx, err);
+    }
+  };
+  const onJsonError = (ctx: RequestContext, err: unknown): void => responder.sendError(ctx, err);
+
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -155,15 +178,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
             break; // truncated / malformed: applied to the reply
         }
       }
-      const reply = route.handler(ctx);
-      if (reply instanceof Promise) {
-        reply.then(
-          (r) => responder.send(ctx, r),
-          (err: unknown) => responder.sendError(ctx, err),
-        );
-      } else {
-        responder.send(ctx, reply);
-      }
+      const { json: body } = route;
+      if (body !== undefined) readJsonObjectThen(req, body.limit, ctx, body.handle, onJsonBody, onJsonError);
+      else dispatch(ctx, route.handler(ctx));
     } catch (err) {
       responder.sendError(ctx, err);
     }

@@ -154,8 +154,20 @@ function headerList(contentType: string, length: number, requestId: string, extr
   return headers;
 }
 
+/**
+ * Header list of a JSON reply without extra headers, reused by every such reply: writeHead turns
+ * the list into the header block at once and keeps no reference to it.
+ */
+const JSON_HEADERS = ['content-type', 'application/json', 'content-length', '', 'x-request-id', ''];
+
 export function writeJson(res: ServerResponse, status: number, body: string, requestId: string, extra?: readonly string[]): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, headerList('application/json', Buffer.byteLength(body), requestId, extra));
+  if (extra === undefined || extra.length === 0) {
+    JSON_HEADERS[3] = String(Buffer.byteLength(body));
+    JSON_HEADERS[5] = requestId;
+    res.writeHead(status, JSON_HEADERS);
+  } else {
+    res.writeHead(status, headerList('application/json', Buffer.byteLength(body), requestId, extra));
+  }
   res.end(body);
 }

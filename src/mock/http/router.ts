@@ -4,6 +4,15 @@ import type { Reply } from './reply.js';
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
+/** Handler of a route that takes a JSON object body: the dispatcher reads and parses it first. */
+export type JsonHandler = (body: Record<string, unknown>, ctx: RequestContext) => Reply | Promise<Reply>;
+
+export interface JsonBody {
+  /** Largest accepted body, in bytes (413 beyond). */
+  readonly limit: number;
+  readonly handle: JsonHandler;
+}
+
 /** bearer: an API key; basic: the admin credentials; none: open. */
 export type AuthKind = 'bearer' | 'basic' | 'none';
 
@@ -12,14 +21,17 @@ export interface Route {
   readonly basePath: string;
   readonly auth: AuthKind;
   readonly faults: FaultPlan;
+  /** For `json` routes, a promise-based equivalent of reading the body and calling `json.handle`. */
   readonly handler: Handler;
+  /** Set on routes that take a JSON object body (inference): the hot path reads it with callbacks. */
+  readonly json?: JsonBody;
   /** False only for /__stats, which must not disturb the counts it reports. */
   readonly counted: boolean;
 }
 
 export interface RouteMatch {
-  route: Route;
-  param: string;
+  readonly route: Route;
+  readonly param: string;
 }
 
 interface ParamPrefix {
@@ -30,21 +42,27 @@ interface ParamPrefix {
 }
 
 /**
- * Precomputed route table: one Map lookup for static paths; for `{id}` paths, a prefix check per
- * base path and a second lookup. No regular expressions on the request path.
+ * Precomputed route table: method, then path lookups for static paths (no string built per request,
+ * and the match object is prebuilt); for `{id}` paths, a prefix check per base path and a second
+ * lookup. No regular expressions on the request path.
  */
 export class Router {
-  private readonly exact = new Map<string, Route>();
+  /** method → path → prebuilt match (param ""). */
+  private readonly exact = new Map<string, Map<string, RouteMatch>>();
   private readonly templated = new Map<string, Route>();
   private readonly prefixes: ParamPrefix[] = [];
 
   /** `pattern` is the full path, with `{file_id}` / `{batch_id}` as the only placeholders. */
   add(method: string, pattern: string, route: Omit<Route, 'routeKey'>): void {
     const routeKey = `${method} ${pattern}`;
-    const full: Route = { ...route, routeKey };
+    // One object shape for every route (json: undefined included), so the dispatcher's property reads stay monomorphic.
+    const { basePath, auth, faults, handler, json, counted } = route;
+    const full: Route = { routeKey, basePath, auth, faults, handler, json, counted };
     const brace = pattern.indexOf('/{');
     if (brace === -1) {
-      this.exact.set(routeKey, full);
+      let byPath = this.exact.get(method);
+      if (byPath === undefined) this.exact.set(method, (byPath = new Map()));
+      byPath.set(pattern, Object.freeze({ route: full, param: '' }));
       return;
     }
     const close = pattern.indexOf('}', brace);
@@ -59,8 +77,8 @@ export class Router {
   }
 
   match(method: string, pathname: string): RouteMatch | null {
-    const exact = this.exact.get(`${method} ${pathname}`);
-    if (exact !== undefined) return { route: exact, param: '' };
+    const exact = this.exact.get(method)?.get(pathname);
+    if (exact !== undefined) return exact;
     for (const { prefix, template } of this.prefixes) {
       if (!pathname.startsWith(prefix)) continue;
       const rest = pathname.slice(prefix.length);
@@ -75,7 +93,9 @@ export class Router {
 
   /** Every route key served, for docs and for fault lookups by batch lines. */
   routes(): Route[] {
-    return [...this.exact.values(), ...this.templated.values()];
+    const routes: Route[] = [];
+    for (const byPath of this.exact.values()) for (const match of byPath.values()) routes.push(match.route);
+    return [...routes, ...this.templated.values()];
   }
 }
 
