@@ -12,7 +12,13 @@
  * A third child, "undici", is the transport floor (bare undici.request, nothing checked or
  * recorded); skip it with --no-floor.
  *
- * Options: --rate 5000 --duration 20 --connections 64 --runs 1 [--no-floor]
+ * Note on autocannon's -R: it is a per-connection budget per second (each connection sends back
+ * to back until it has made rate/connections requests, then idles until the next second), so
+ * its work comes in batches; batch-load's open model spaces starts evenly (one every 0.2 ms at
+ * 5,000/s), which wakes the event loop per request and costs more CPU per request. --closed
+ * compares both tools closed-loop on the same sockets, where both batch alike.
+ *
+ * Options: --rate 5000 --duration 20 --connections 64 --runs 1 [--no-floor] [--closed]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -76,6 +82,7 @@ async function autocannonChild(): Promise<void> {
   const body = await chatBodyText();
   const url = `${arg('url')}/v1/chat/completions`;
   const cpu0 = cpuNow();
+  const closed = process.argv.includes('--closed');
   const r = await autocannon({
     url,
     method: 'POST',
@@ -83,7 +90,7 @@ async function autocannonChild(): Promise<void> {
     body,
     connections: flag('connections', 64),
     duration: flag('duration', 20),
-    overallRate: flag('rate', 5000),
+    ...(closed ? {} : { overallRate: flag('rate', 5000) }),
   });
   const cpu = cpuNow() - cpu0;
   const out: ChildResult = {
@@ -102,14 +109,16 @@ async function batchLoadChild(): Promise<void> {
   const { resolveRunConfig } = await import('../src/config/resolve.js');
   const { runLoadTest } = await import('../src/engine/runner.js');
   const connections = flag('connections', 64);
+  const closed = process.argv.includes('--closed');
   const config = resolveRunConfig({
     host: arg('url'),
     scenario: 'chat',
-    rate: flag('rate', 5000),
+    // closed: `connections` users back to back, no think time (autocannon without -R)
+    ...(closed ? { users: connections, spawnRate: 1_000_000, waitMin: 0, waitMax: 0 } : { rate: flag('rate', 5000) }),
     runTime: `${flag('duration', 20)}s`,
     // the open model's in-flight cap: above the socket count, so a slow moment queues on the
     // pool (as autocannon's requests wait for a free connection) instead of dropping iterations
-    users: connections * 4,
+    ...(closed ? {} : { users: connections * 4 }),
     connections,
     apiKey: 'bench',
     defaultThresholds: false,
@@ -150,15 +159,24 @@ async function undiciFloorChild(): Promise<void> {
   const cpu0 = cpuNow();
   const start = performance.now();
   let due = 0;
-  while (performance.now() - start < seconds * 1000) {
+  const closed = process.argv.includes('--closed');
+  const send = (): Promise<void> =>
+    request(url, { method: 'POST', headers, body, dispatcher }).then(async (r) => {
+      await r.body.json();
+      if (r.statusCode === 200) done++;
+      else failed++;
+    });
+  if (closed) {
+    const connections = flag('connections', 64);
+    const worker = async () => {
+      while (performance.now() - start < seconds * 1000) await send().catch(() => void failed++);
+    };
+    await Promise.all(Array.from({ length: connections }, worker));
+  }
+  while (!closed && performance.now() - start < seconds * 1000) {
     const now = performance.now();
     for (; start + (due * 1000) / rate <= now; due++) {
-      const p: Promise<void> = request(url, { method: 'POST', headers, body, dispatcher })
-        .then(async (r) => {
-          await r.body.json();
-          if (r.statusCode === 200) done++;
-          else failed++;
-        })
+      const p: Promise<void> = send()
         .catch(() => void failed++)
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -206,6 +224,7 @@ async function startServer(): Promise<{ url: string; stop(): Promise<void> }> {
 
 async function runChild(mode: string, url: string): Promise<ChildResult> {
   const pass = ['rate', 'duration', 'connections'].flatMap((n) => [`--${n}`, String(flag(n, n === 'rate' ? 5000 : n === 'duration' ? 20 : 64))]);
+  if (process.argv.includes('--closed')) pass.push('--closed');
   const [command, args] = pinned(1, ['--import', 'tsx', SELF, mode, '--url', url, ...pass]);
   const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let result: ChildResult | undefined;
@@ -238,8 +257,9 @@ async function main(): Promise<void> {
   const server = await startServer();
   const ratios: number[] = [];
   try {
+    const closed = process.argv.includes('--closed');
     process.stdout.write(
-      `bench:client  POST /v1/chat/completions non-streaming at ${rate} req/s for ${duration} s, ${connections} connections\n` +
+      `bench:client  POST /v1/chat/completions non-streaming ${closed ? 'closed loop (as fast as each connection goes)' : `at ${rate} req/s`} for ${duration} s, ${connections} connections\n` +
         `mock pinned to CPU 0 (zero latency, no auth); each client pinned to CPU 1\n`,
     );
     for (let i = 0; i < runs; i++) {

@@ -4,6 +4,7 @@
  * Exit codes: 0 at or above --min-success, 1 below it, 3 when the pre-flight (or getting a key)
  * fails. Separate from the closed/open-model engine: no run time, no think time.
  */
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { resolveAgainstOrigin } from '../config/target.js';
@@ -96,6 +97,8 @@ export async function runBurst(config: RunConfig, opts: BurstOptions): Promise<B
   const newClient = () =>
     new CapturingClient({ recorder, requestTimeoutMs: config.requestTimeoutMs, connections: n + 1, signal: opts.signal, dispatcher });
   const random = createRandom(config.seed);
+  // every in-flight request listens on the interrupt signal: N at once is more than 10
+  if (opts.signal) setMaxListeners(0, opts.signal);
 
   const runOne = async (userId: number, authHeaders: Record<string, string>): Promise<BurstLine> => {
     const http = newClient();
