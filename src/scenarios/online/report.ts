@@ -56,6 +56,7 @@ export function llmMetricsSection(snapshot: MetricsSnapshot): string[] {
     return [
       k,
       String(tps?.count ?? 0),
+      String(e2e?.count ?? 0),
       fmt(ttft?.p50),
       fmt(ttft?.p95),
       fmt(ttft?.p99),
@@ -71,9 +72,10 @@ export function llmMetricsSection(snapshot: MetricsSnapshot): string[] {
   });
   const total = snapshot.counters[METRIC.outputTokensTotal] ?? 0;
   return [
-    'LLM metrics (ms; ITL = gap between content deltas; tok/s per request = output tokens / e2e)',
+    'LLM metrics (ms; reqs = successful requests with a token count, streams = those streamed;\n' +
+      'TTFT/ITL/TPOT/E2E over streams; ITL = gap between content deltas; tok/s = output tokens / duration)',
     ...table(
-      ['scenario', 'reqs', 'TTFT p50', 'p95', 'p99', 'ITL p50', 'p95', 'TPOT p50', 'E2E p50', 'p95', 'out tokens', 'tok/s p50', 'tokens from'],
+      ['scenario', 'reqs', 'streams', 'TTFT p50', 'p95', 'p99', 'ITL p50', 'p95', 'TPOT p50', 'E2E p50', 'p95', 'out tokens', 'tok/s p50', 'tokens from'],
       rows,
     ),
     `Output tokens: ${total} (from ${tokenProvenance(snapshot)}); aggregate ${fmt(aggregateTokensPerSecond(snapshot))} tokens/s over ${fmt(snapshot.elapsedSeconds)} s`,
@@ -116,14 +118,12 @@ export function proxyOverheadSection(snapshot: MetricsSnapshot): string[] {
   ];
 }
 
-/** Every online section that has data, separated by blank lines. */
+/**
+ * Every online section that has data, one multi-line block per section (the summary's
+ * `extraSections` shape: it separates blocks with a blank line).
+ */
 export function onlineSummarySections(snapshot: MetricsSnapshot, opts: { overheadHeader?: string } = {}): string[] {
-  const sections = [llmMetricsSection(snapshot), overheadHeaderSection(snapshot, opts.overheadHeader), proxyOverheadSection(snapshot)];
-  const out: string[] = [];
-  for (const s of sections) {
-    if (s.length === 0) continue;
-    if (out.length > 0) out.push('');
-    out.push(...s);
-  }
-  return out;
+  return [llmMetricsSection(snapshot), overheadHeaderSection(snapshot, opts.overheadHeader), proxyOverheadSection(snapshot)]
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('\n'));
 }

@@ -61,7 +61,9 @@ describe('report sections', () => {
     expect(tokenProvenance(snap, 'responses')).toBe('usage');
     expect(snap.counters.output_tokens_total).toBe(19);
     expect(aggregateTokensPerSecond({ ...snap, elapsedSeconds: 2 })).toBe(9.5);
-    const text = onlineSummarySections(snap).join('\n');
+    const sections = onlineSummarySections(snap);
+    expect(sections).toHaveLength(3);
+    const text = sections.join('\n\n');
     expect(text).toContain('LLM metrics');
     expect(text).toMatch(/chat .* usage 2, counted 1/);
     expect(text).toContain('Overhead header x-litellm-overhead-duration-ms');
