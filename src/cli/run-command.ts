@@ -5,6 +5,7 @@
 import { loadRunConfig } from '../config/load.js';
 import { ConfigError, StartError } from '../config/errors.js';
 import type { RawRunOptions } from '../config/options.js';
+import { apiBaseFor } from '../config/target.js';
 import type { RunConfig } from '../config/types.js';
 import { redactor } from '../http/redact.js';
 import { runLoadTest, type RunResult } from '../engine/runner.js';
@@ -82,7 +83,7 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
         out(
           started.target.embedded
             ? `No --host given: running against the embedded mock server at ${started.target.host} (batch-load mock)`
-            : `Target: ${started.target.host}${started.target.basePath}`,
+            : `Target: ${apiBaseFor(started.target, started.target.host)}`,
         );
         out(describeLoad(started));
       },

@@ -15,11 +15,15 @@ import { parseThresholdList } from './thresholds.js';
 
 type Env = Record<string, string | undefined>;
 
+const SCENARIO_HOST_KEYS = new Set<keyof RawRunOptions>(['chatHost', 'responsesHost', 'embeddingsHost']);
+
 /** Fills fields from env vars that have names of their own, where no flag set them. */
 export function applyNamedEnv(raw: RawRunOptions, env: Env): RawRunOptions {
   const out: Record<string, unknown> = { ...raw };
   for (const [key, names] of NAMED_ENV) {
     if (out[key] !== undefined && out[key] !== '') continue;
+    // the orchestrator's precedence: a global host (flag or LOCUST_HOST) beats LOCUST_<TEST>_HOST
+    if (SCENARIO_HOST_KEYS.has(key) && out.host) continue;
     const name = names.find((n) => env[n] !== undefined && env[n] !== '');
     if (name) out[key] = env[name];
   }
@@ -39,13 +43,6 @@ function optionalHost(value: string | undefined, flag: string): string | undefin
   if (value === undefined || value === '') return undefined;
   const { origin, path } = parseHost(value, flag);
   return origin + path;
-}
-
-/** The base path to append to the host: none when the host already carries the API path. */
-function apiBasePath(host: string | undefined, basePath: string, explicit: boolean): string {
-  const hostPath = host ? parseHost(host).path : '';
-  if (hostPath && (!explicit || hostPath.endsWith(basePath))) return '';
-  return basePath;
 }
 
 export interface ResolveOptions {
@@ -124,7 +121,8 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
     preset,
     target: {
       host: host ?? '',
-      basePath: apiBasePath(host, basePath, basePathExplicit),
+      basePath,
+      basePathExplicit,
       embedded: !host,
       scenarioHosts,
       baselineHost: optionalHost(raw.baselineHost, '--baseline-host'),

@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import type { TargetConfig } from './types.js';
 
 /** A base URL without trailing slash, e.g. http://127.0.0.1:8080/ai/v1 */
 export type BaseUrl = string;
@@ -30,14 +31,14 @@ export function normaliseBasePath(input: string): string {
 }
 
 /**
- * The API base URL. A host that already carries a path (http://x/ai/v1) is used as given and
- * the default base path is not added again; an explicit --base-path is appended to it unless
- * the host already ends with it.
+ * The API base URL on a host (the main one, a per-scenario one or the baseline). A host that
+ * already carries a path (http://x/ai/v1) is used as given and the default base path is not
+ * added again; an explicit --base-path is appended to it unless the host already ends with it.
  */
-export function apiBaseUrl(host: string, basePath: string, basePathExplicit: boolean): BaseUrl {
+export function apiBaseFor(target: Pick<TargetConfig, 'basePath' | 'basePathExplicit'>, host: string): BaseUrl {
   const { origin, path } = parseHost(host);
-  if (path && (!basePathExplicit || path.endsWith(basePath))) return `${origin}${path}`;
-  return `${origin}${path}${basePath}`;
+  if (path && (!target.basePathExplicit || path.endsWith(target.basePath))) return `${origin}${path}`;
+  return `${origin}${path}${target.basePath}`;
 }
 
 /** Resolves a path (or absolute URL) such as the admin key endpoint against the host's origin. */

@@ -68,8 +68,10 @@ export interface PayloadConfig {
 export interface TargetConfig {
   /** origin + optional path prefix, no trailing slash, e.g. http://127.0.0.1:8080 */
   host: string;
-  /** API base path, e.g. /v1 or /ai/v1 */
+  /** API base path as configured, e.g. /v1 or /ai/v1 (see config/target.ts apiBaseFor) */
   basePath: string;
+  /** true when --base-path was given: appended even to a host that carries a path */
+  basePathExplicit: boolean;
   /** true when no --host was given and the embedded mock serves the run */
   embedded: boolean;
   /** per-scenario host overrides (chat/responses/embeddings) */

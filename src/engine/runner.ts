@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { StartError } from '../config/errors.js';
-import { resolveAgainstOrigin } from '../config/target.js';
+import { apiBaseFor, resolveAgainstOrigin } from '../config/target.js';
 import type { RunConfig } from '../config/types.js';
 import { HttpClient } from '../http/client.js';
 import { redactor } from '../http/redact.js';
@@ -71,7 +71,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
 
   const mock = input.target.embedded ? await startEmbeddedTarget() : undefined;
   const config: RunConfig = mock ? { ...input, target: { ...input.target, host: mock.url } } : input;
-  const apiBase = config.target.host + config.target.basePath;
+  const apiBase = apiBaseFor(config.target, config.target.host);
 
   const recorder = hooks.recorder ?? new MetricsRecorder();
   const stopping = new AbortController();

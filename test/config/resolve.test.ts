@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { resolveRunConfig } from '../../src/config/resolve.js';
+import { apiBaseFor } from '../../src/config/target.js';
 import { PRESETS } from '../../src/config/presets.js';
 
 describe('resolveRunConfig', () => {
@@ -52,10 +53,26 @@ describe('resolveRunConfig', () => {
     expect(c.target.embedded).toBe(false);
   });
 
-  it('honours a path already on --host instead of adding /v1 again', () => {
-    expect(resolveRunConfig({ host: 'http://127.0.0.1:3001/ai/v1/' }).target).toMatchObject({ host: 'http://127.0.0.1:3001/ai/v1', basePath: '' });
-    expect(resolveRunConfig({ host: 'http://127.0.0.1:3001', basePath: '/ai/v1' }).target).toMatchObject({ host: 'http://127.0.0.1:3001', basePath: '/ai/v1' });
-    expect(resolveRunConfig({ host: 'http://127.0.0.1:3001/ai/v1', basePath: '/ai/v1' }).target).toMatchObject({ basePath: '' });
+  it('honours a path already on a host instead of adding /v1 again', () => {
+    const base = (raw: Record<string, string>, host?: string) => {
+      const { target } = resolveRunConfig(raw);
+      return apiBaseFor(target, host ?? target.host);
+    };
+    expect(base({ host: 'http://127.0.0.1:3001/ai/v1/' })).toBe('http://127.0.0.1:3001/ai/v1');
+    expect(base({ host: 'http://127.0.0.1:3001' })).toBe('http://127.0.0.1:3001/v1');
+    expect(base({ host: 'http://127.0.0.1:3001', basePath: '/ai/v1' })).toBe('http://127.0.0.1:3001/ai/v1');
+    expect(base({ host: 'http://127.0.0.1:3001/ai/v1', basePath: '/ai/v1' })).toBe('http://127.0.0.1:3001/ai/v1');
+    expect(base({ host: 'http://127.0.0.1:3001/proxy', basePath: '/v1' })).toBe('http://127.0.0.1:3001/proxy/v1');
+    // per-scenario and baseline hosts follow the same rule
+    expect(base({ host: 'http://a:1', chatHost: 'http://b:2/ai/v1' }, 'http://b:2/ai/v1')).toBe('http://b:2/ai/v1');
+  });
+
+  it('a global host (flag or LOCUST_HOST) beats LOCUST_<TEST>_HOST, a --chat-host flag beats both', () => {
+    const env = { LOCUST_HOST: 'http://g:1', LOCUST_CHAT_HOST: 'http://c:2' };
+    expect(resolveRunConfig({}, { env }).target).toMatchObject({ host: 'http://g:1', scenarioHosts: {} });
+    expect(resolveRunConfig({ host: 'http://f:3' }, { env: { LOCUST_CHAT_HOST: 'http://c:2' } }).target.scenarioHosts).toEqual({});
+    expect(resolveRunConfig({}, { env: { LOCUST_CHAT_HOST: 'http://c:2' } }).target.scenarioHosts).toEqual({ chat: 'http://c:2' });
+    expect(resolveRunConfig({ chatHost: 'http://x:4' }, { env }).target.scenarioHosts).toEqual({ chat: 'http://x:4' });
   });
 
   it('parses scenario mixes', () => {

@@ -4,6 +4,7 @@
  * here a scenario host, when set, wins over the global host, and the baseline host replaces
  * either for the direct (baseline) share of requests.
  */
+import { apiBaseFor } from '../../config/target.js';
 import type { RunConfig, ScenarioName } from '../../config/types.js';
 
 export type OnlineScenario = Exclude<ScenarioName, 'batch'>;
@@ -19,13 +20,6 @@ function trimSlash(s: string): string {
   return s.endsWith('/') ? s.replace(/\/+$/, '') : s;
 }
 
-/** `/v1` style base path: leading slash, no trailing slash, '' for none. */
-export function normaliseBasePath(basePath: string): string {
-  const p = trimSlash(basePath.trim());
-  if (p === '') return '';
-  return p.startsWith('/') ? p : `/${p}`;
-}
-
 /** The host (origin + optional prefix) a scenario's proxied requests go to. */
 export function scenarioHost(config: RunConfig, scenario: OnlineScenario): string {
   return trimSlash(config.target.scenarioHosts[scenario] ?? config.target.host);
@@ -33,8 +27,8 @@ export function scenarioHost(config: RunConfig, scenario: OnlineScenario): strin
 
 /** The API endpoint (under the base path) of a scenario on a host; the name shows the full path. */
 export function apiEndpoint(config: RunConfig, host: string, apiPath: string): Endpoint {
-  const url = `${trimSlash(host)}${normaliseBasePath(config.target.basePath)}${apiPath}`;
-  // a host may carry the API prefix itself (http://x/ai/v1 with an empty base path)
+  // a host may carry the API prefix itself (http://x/ai/v1): apiBaseFor does not add it again
+  const url = `${apiBaseFor(config.target, trimSlash(host))}${apiPath}`;
   return { url, path: new URL(url).pathname };
 }
 

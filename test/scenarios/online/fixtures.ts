@@ -13,6 +13,7 @@ export function makeConfig(host: string, patch: (c: RunConfig) => void = () => {
     target: {
       host,
       basePath: '/v1',
+      basePathExplicit: false,
       embedded: false,
       scenarioHosts: {},
       baselineRatio: 0.25,
