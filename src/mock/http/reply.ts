@@ -7,6 +7,11 @@ export interface JsonReply {
   /** Serialized JSON. */
   body: string;
   headers?: readonly string[];
+  /**
+   * True when the producer knows `body` is plain ASCII (7-bit): its length is then its byte length,
+   * and it is written as latin1 (same bytes, no UTF-8 encoding pass). Never guess: false is always safe.
+   */
+  ascii: boolean;
 }
 
 export interface FileReply {
@@ -33,9 +38,10 @@ export interface EventSink {
   end(): void;
 }
 
-export const json = (status: number, body: string, headers?: readonly string[]): JsonReply => ({
+export const json = (status: number, body: string, headers?: readonly string[], ascii = false): JsonReply => ({
   kind: 'json',
   status,
   body,
   headers,
+  ascii,
 });

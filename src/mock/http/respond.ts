@@ -58,7 +58,7 @@ export class Responder {
       return;
     }
     this.record(ctx, reply.status);
-    writeJson(res, reply.status, reply.body, ctx.requestId, reply.headers);
+    writeJson(res, reply.status, reply.body, ctx.requestId, reply.headers, reply.ascii);
   }
 
   private sendFile(ctx: RequestContext, reply: FileReply): void {
@@ -160,14 +160,27 @@ function headerList(contentType: string, length: number, requestId: string, extr
  */
 const JSON_HEADERS = ['content-type', 'application/json', 'content-length', '', 'x-request-id', ''];
 
-export function writeJson(res: ServerResponse, status: number, body: string, requestId: string, extra?: readonly string[]): void {
+/**
+ * `ascii`: the caller knows the body is 7-bit ASCII, so its length is its byte length and latin1
+ * writes the same bytes as UTF-8 (without a UTF-8 length scan, flattening copy and encoding pass).
+ */
+export function writeJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  requestId: string,
+  extra?: readonly string[],
+  ascii = false,
+): void {
   if (res.headersSent || res.destroyed) return;
+  const length = ascii ? body.length : Buffer.byteLength(body);
   if (extra === undefined || extra.length === 0) {
-    JSON_HEADERS[3] = String(Buffer.byteLength(body));
+    JSON_HEADERS[3] = String(length);
     JSON_HEADERS[5] = requestId;
     res.writeHead(status, JSON_HEADERS);
   } else {
-    res.writeHead(status, headerList('application/json', Buffer.byteLength(body), requestId, extra));
+    res.writeHead(status, headerList('application/json', length, requestId, extra));
   }
-  res.end(body);
+  if (ascii) res.end(body, 'latin1');
+  else res.end(body);
 }

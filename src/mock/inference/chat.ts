@@ -9,6 +9,8 @@ import { contentText } from './text.js';
 
 interface ChatPlan {
   modelJson: string;
+  /** modelJson is 7-bit ASCII, and so is the whole non-streaming body. */
+  modelAscii: boolean;
   promptTokens: number;
   completionTokens: number;
   stream: boolean;
@@ -18,9 +20,19 @@ interface ChatPlan {
 const USAGE_DETAILS =
   ',"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}';
 
+const ASCII = /^[\x00-\x7f]*$/;
+/** Bound on the per-token-count cache of the constant middle of a completion body (cleared when full). */
+const MAX_CACHED_CHOICES = 64;
+
 /** POST {base}/chat/completions: non-streaming JSON or SSE chunks. */
 export class ChatCompletions implements InferenceEndpoint {
   readonly path = '/chat/completions';
+  /** Last model seen, its JSON literal and whether that is ASCII (clients rarely switch models). */
+  private lastModel = '';
+  private lastModelJson = '""';
+  private lastModelAscii = true;
+  /** completion tokens → the body from `,"choices"` to `"usage":`, which only depends on them. */
+  private readonly choices = new Map<number, string>();
 
   constructor(private readonly deps: InferenceDeps) {}
 
@@ -47,8 +59,8 @@ export class ChatCompletions implements InferenceEndpoint {
       };
     }
     const delay = LatencyModel.totalMs(timing, plan.completionTokens);
-    if (delay <= 0) return json(200, this.completionJson(plan));
-    return waitFor(this.deps, delay).then(() => json(200, this.completionJson(plan)));
+    if (delay <= 0) return json(200, this.completionJson(plan), undefined, plan.modelAscii);
+    return waitFor(this.deps, delay).then(() => json(200, this.completionJson(plan), undefined, plan.modelAscii));
   }
 
   private plan(body: Record<string, unknown>): ChatPlan {
@@ -67,8 +79,14 @@ export class ChatCompletions implements InferenceEndpoint {
     const requested = optionalPositiveInt(body, 'max_completion_tokens') ?? optionalPositiveInt(body, 'max_tokens');
     if (Number.isNaN(requested)) throw badRequest('max_tokens must be a positive integer.', 'max_tokens', 'invalid_value');
     const streamOptions = body.stream_options;
+    if (model !== this.lastModel) {
+      this.lastModelJson = JSON.stringify(model);
+      this.lastModelAscii = ASCII.test(this.lastModelJson);
+      this.lastModel = model;
+    }
     return {
-      modelJson: JSON.stringify(model),
+      modelJson: this.lastModelJson,
+      modelAscii: this.lastModelAscii,
       promptTokens: Math.ceil(promptChars / 4),
       completionTokens: this.deps.latency.outputTokens(requested),
       stream: body.stream === true,
@@ -86,11 +104,20 @@ export class ChatCompletions implements InferenceEndpoint {
   private completionJson(plan: ChatPlan): string {
     return `{"id":"chatcmpl-${this.deps.ids.next()}","object":"chat.completion","created":${unixSeconds()},"model":${
       plan.modelJson
-    },"choices":[{"index":0,"message":{"role":"assistant","content":"${this.deps.text.content(
-      plan.completionTokens,
-    )}","refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],"usage":${this.usageJson(
-      plan,
-    )},"service_tier":"default","system_fingerprint":"fp_mock"}`;
+    }${this.choicesJson(plan.completionTokens)}${this.usageJson(plan)},"service_tier":"default","system_fingerprint":"fp_mock"}`;
+  }
+
+  /** `,"choices":[...],"usage":` for `tokens` completion tokens, built once per token count. */
+  private choicesJson(tokens: number): string {
+    let choices = this.choices.get(tokens);
+    if (choices === undefined) {
+      if (this.choices.size >= MAX_CACHED_CHOICES) this.choices.clear();
+      choices = `,"choices":[{"index":0,"message":{"role":"assistant","content":"${this.deps.text.content(
+        tokens,
+      )}","refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],"usage":`;
+      this.choices.set(tokens, choices);
+    }
+    return choices;
   }
 
   private async stream(plan: ChatPlan, timing: TokenTiming, sink: EventSink): Promise<void> {
