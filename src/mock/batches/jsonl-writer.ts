@@ -4,6 +4,8 @@ import { once } from 'node:events';
 /** Appends JSONL lines to a file with backpressure; the file is created on the first line. */
 export class JsonlWriter {
   private out: WriteStream | null = null;
+  /** one wait for 'drain' shared by every concurrent writer (lines of a batch run in parallel) */
+  private drained: Promise<unknown> | null = null;
   lines = 0;
   bytes = 0;
 
@@ -21,7 +23,10 @@ export class JsonlWriter {
     const text = `${line}\n`;
     this.lines++;
     this.bytes += Buffer.byteLength(text);
-    if (!this.out.write(text)) await once(this.out, 'drain');
+    if (!this.out.write(text) || this.drained) {
+      this.drained ??= once(this.out, 'drain').finally(() => (this.drained = null));
+      await this.drained;
+    }
   }
 
   /** Flushes and closes; resolves with the path, or null when nothing was written. */
