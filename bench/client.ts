@@ -32,6 +32,8 @@ const SELF = fileURLToPath(import.meta.url);
 interface ChildResult {
   tool: string;
   cpuMicros: number;
+  /** kernel share of cpuMicros */
+  systemMicros?: number;
   requests: number;
   failures: number;
   seconds: number;
@@ -56,6 +58,7 @@ const cpuNow = (): number => {
   const u = process.cpuUsage();
   return u.user + u.system;
 };
+const systemNow = (): number => process.cpuUsage().system;
 
 /** The body both tools send: batch-load's own chat body (autocannon's keeps one fixed UUID). */
 async function chatBodyText(): Promise<string> {
@@ -82,6 +85,7 @@ async function autocannonChild(): Promise<void> {
   const body = await chatBodyText();
   const url = `${arg('url')}/v1/chat/completions`;
   const cpu0 = cpuNow();
+  const sys0 = systemNow();
   const closed = process.argv.includes('--closed');
   const r = await autocannon({
     url,
@@ -96,6 +100,7 @@ async function autocannonChild(): Promise<void> {
   const out: ChildResult = {
     tool: 'autocannon',
     cpuMicros: cpu,
+    systemMicros: systemNow() - sys0,
     requests: r.requests.total,
     failures: r.non2xx + r.errors + r.timeouts,
     seconds: r.duration,
@@ -126,12 +131,15 @@ async function batchLoadChild(): Promise<void> {
     onlySummary: true,
   });
   const cpu0 = cpuNow();
+  const sys0 = systemNow();
   const result = await runLoadTest(config);
   const cpu = cpuNow() - cpu0;
+  const system = systemNow() - sys0;
   const agg = result.metrics.aggregated;
   const out: ChildResult = {
     tool: 'batch-load',
     cpuMicros: cpu,
+    systemMicros: system,
     requests: agg.count,
     failures: agg.failures,
     seconds: result.metrics.elapsedSeconds,
@@ -243,7 +251,8 @@ function line(r: ChildResult): string {
     `${r.tool.padEnd(11)} ${String(r.requests).padStart(7)} req in ${r.seconds.toFixed(1)} s ` +
     `(${Math.round(r.requests / r.seconds)} req/s, ${r.failures} failed)  ` +
     (!Number.isFinite(r.p50) ? '' : `latency p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms  `) +
-    `CPU ${(r.cpuMicros / 1e6).toFixed(2)} s = ${perRequest(r).toFixed(1)} µs/request`
+    `CPU ${(r.cpuMicros / 1e6).toFixed(2)} s = ${perRequest(r).toFixed(1)} µs/request` +
+    (r.systemMicros === undefined ? '' : ` (${(r.systemMicros / r.requests).toFixed(1)} in the kernel)`)
   );
 }
 

@@ -30,6 +30,8 @@ export function makeContext(
   userId: number,
   iteration: number,
   thinkEnabled: boolean,
+  /** a ready think function (saves building one per iteration) */
+  think?: () => Promise<void>,
 ): ScenarioContext {
   return {
     userId,
@@ -40,7 +42,7 @@ export function makeContext(
     authHeaders,
     signal: signals.aborted,
     random,
-    think: makeThink(config, random, signals.stopping, thinkEnabled),
+    think: think ?? makeThink(config, random, signals.stopping, thinkEnabled),
     log,
   };
 }

@@ -57,7 +57,13 @@ export async function runClosedModel(
   await Promise.all(users);
 }
 
-export async function runOpenModel(
+/**
+ * One timer tick starts every iteration that fell due since the last tick, each with its own
+ * intended start (`start + k × interval`, exact, for coordinated-omission correction), then
+ * re-arms for the next due start (at least 1 ms away). No promise, abort listener or closure per
+ * tick or per iteration: a worker's completion callback is built once per worker.
+ */
+export function runOpenModel(
   config: RunConfig,
   state: ExecutorState,
   stopping: AbortSignal,
@@ -66,13 +72,39 @@ export async function runOpenModel(
   onBudgetSpent: () => void,
 ): Promise<void> {
   const maxWorkers = config.users;
-  const inFlight = new Set<Promise<void>>();
   const free: number[] = Array.from({ length: maxWorkers }, (_, i) => maxWorkers - i);
-  const perIteration = new Map<number, number>();
+  /** iterations run by each worker, index = worker id */
+  const perWorker = new Array<number>(maxWorkers + 1).fill(0);
   const start = performance.now();
   const intervalMs = 1000 / config.arrivalRate;
   let due = 0;
-  while (!stopping.aborted) {
+  let running = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+
+  const release: (() => void)[] = [];
+  for (let w = 0; w <= maxWorkers; w++) {
+    release.push(() => {
+      state.activeUsers--;
+      running--;
+      free.push(w);
+      if (stopped && running === 0) resolveDone();
+    });
+  }
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    stopping.removeEventListener('abort', stop);
+    if (running === 0) resolveDone();
+  };
+
+  const tick = () => {
+    timer = undefined;
+    if (stopped) return;
     const now = performance.now();
     // catch up on every start that fell due since the last tick, each with its own intended time
     while (start + due * intervalMs <= now && !stopping.aborted) {
@@ -89,17 +121,19 @@ export async function runOpenModel(
       }
       state.iterationsStarted++;
       state.activeUsers++;
-      const n = (perIteration.get(worker) ?? 0) + 1;
-      perIteration.set(worker, n);
-      const p: Promise<void> = iterate(worker, n, scheduledAtMs).finally(() => {
-        state.activeUsers--;
-        free.push(worker);
-        inFlight.delete(p);
-      });
-      inFlight.add(p);
+      running++;
+      const n = ++perWorker[worker]!;
+      const fin = release[worker]!;
+      iterate(worker, n, scheduledAtMs).then(fin, fin);
     }
-    const next = start + due * intervalMs - performance.now();
-    await sleep(Math.max(1, next), stopping);
+    if (stopping.aborted) return stop();
+    timer = setTimeout(tick, Math.max(1, start + due * intervalMs - performance.now()));
+  };
+
+  if (stopping.aborted) stop();
+  else {
+    stopping.addEventListener('abort', stop, { once: true });
+    tick();
   }
-  await Promise.all(inFlight);
+  return done;
 }

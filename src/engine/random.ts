@@ -21,3 +21,17 @@ export function pickWeighted<T extends { weight: number }>(items: readonly T[], 
   }
   return items[items.length - 1];
 }
+
+/** pickWeighted with the total computed once: same draws, same picks. */
+export function weightedPicker<T extends { weight: number }>(items: readonly T[], random: () => number): () => T {
+  const total = items.reduce((sum, i) => sum + i.weight, 0);
+  const last = items[items.length - 1]!;
+  return () => {
+    let r = random() * total;
+    for (const item of items) {
+      r -= item.weight;
+      if (r < 0) return item;
+    }
+    return last;
+  };
+}

@@ -20,7 +20,7 @@ import type { ThresholdResult } from '../thresholds/types.js';
 import { makeContext, makeThink, type RunSignals } from './context.js';
 import { startEmbeddedTarget } from './embedded-target.js';
 import { runClosedModel, runOpenModel, type ExecutorState } from './executors.js';
-import { createRandom, pickWeighted } from './random.js';
+import { createRandom, weightedPicker } from './random.js';
 import { assertReachable } from './reachability.js';
 import { SharedApiKey } from './shared-key.js';
 import { sleep } from './sleep.js';
@@ -113,19 +113,31 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const startedAt = new Date().toISOString();
     const state: ExecutorState = { activeUsers: 0, iterationsStarted: 0 };
 
+    // per scenario, built once: the counter names (no string building per iteration)
+    const mix = scenarios.map((s) => ({
+      weight: s.weight,
+      scenario: s.scenario,
+      started: `iterations:${s.scenario.name}`,
+      failed: `iterations_failed:${s.scenario.name}`,
+    }));
+    const pick = weightedPicker(mix, random);
+    // the open model has no think time: one shared no-op instead of a closure per iteration
+    const noThink = makeThink(config, random, stopping.signal, false);
     const iterate = async (userId: number, iteration: number, scheduledAtMs?: number) => {
-      // users ask the single-flight key too, as the reference suite's users did in on_start
-      await sharedKey.get();
-      const scenario: Scenario = pickWeighted(scenarios, random).scenario;
-      const ctx = makeContext(config, http, recorder, authHeaders, signals, random, log, userId, iteration, scheduledAtMs === undefined);
-      if (scheduledAtMs !== undefined) ctx.scheduledAtMs = scheduledAtMs;
-      recorder.count(`iterations:${scenario.name}`);
+      // users share the single-flight key; it was obtained above (before any load), so asking
+      // again per iteration (as the reference suite's users did in on_start) cannot change it
+      const entry = pick();
+      const scenario: Scenario = entry.scenario;
+      const open = scheduledAtMs !== undefined;
+      const ctx = makeContext(config, http, recorder, authHeaders, signals, random, log, userId, iteration, !open, open ? noThink : undefined);
+      if (open) ctx.scheduledAtMs = scheduledAtMs;
+      recorder.count(entry.started);
       try {
         const outcome = await scenario.run(ctx);
-        if (!outcome.ok) recorder.count(`iterations_failed:${scenario.name}`);
+        if (!outcome.ok) recorder.count(entry.failed);
       } catch (err) {
         // a scenario bug must not kill the user loop; it is counted and named
-        recorder.count(`iterations_failed:${scenario.name}`);
+        recorder.count(entry.failed);
         recorder.count('scenario_errors');
         log(`scenario ${scenario.name} threw: ${(err as Error).message}`);
       }

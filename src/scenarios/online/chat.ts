@@ -59,7 +59,7 @@ export function createChatScenario(config: RunConfig): Scenario {
         intendedStartMs: ctx.scheduledAtMs,
       },
       async (res): Promise<StreamResult | number | undefined> => {
-        header = res.headers[overheadHeader];
+        header = res.header(overheadHeader);
         if (v.stream) return readChatStream(res);
         return checkChatCompletion(await res.body.json());
       },

@@ -22,7 +22,7 @@ export function createEmbeddingsScenario(config: RunConfig): Scenario {
     const out = await ctx.http.call(
       { name: v.name, method: 'POST', url: v.url, headers: headers.get(ctx), body: v.body.render(), intendedStartMs: ctx.scheduledAtMs },
       async (res) => {
-        header = res.headers[overheadHeader];
+        header = res.header(overheadHeader);
         return checkEmbeddings(await res.body.json(), expect);
       },
     );

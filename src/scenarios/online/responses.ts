@@ -68,7 +68,7 @@ export function createResponsesScenario(config: RunConfig): Scenario {
         intendedStartMs: ctx.scheduledAtMs,
       },
       async (res): Promise<StreamResult | number | undefined> => {
-        header = res.headers[overheadHeader];
+        header = res.header(overheadHeader);
         if (v.stream) return readResponsesStream(res);
         return checkResponseObject(await res.body.json());
       },
