@@ -1,12 +1,13 @@
 /** Process entry: runs the CLI and sets the exit code (bin/batch-load.js imports the built copy). */
 import { main } from './main.js';
 
+// Exit explicitly once the command is done: an abandoned request or backoff timer of an
+// interrupted run must not hold the process open (stdout/stderr writes are synchronous on
+// Linux pipes, files and terminals, so nothing printed is lost).
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`batch-load: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
+    process.exit(2);
   },
 );

@@ -4,7 +4,7 @@
  * exactly one creation (the reference suite raced here). Failing to get a key is a StartError:
  * the run stops before any load instead of carrying on with Basic auth.
  */
-import { backOff } from 'exponential-backoff';
+import pRetry, { AbortError } from 'p-retry';
 import { StartError } from '../config/errors.js';
 import type { AuthConfig } from '../config/types.js';
 import { readJson, type HttpClient } from '../http/client.js';
@@ -52,16 +52,10 @@ export class SharedApiKey {
       lastError = res.error;
       // 4xx other than 429 will not get better by retrying
       const retryable = res.status === undefined || res.status === 429 || res.status >= 500;
-      throw Object.assign(new Error(res.error), { retryable });
+      throw retryable ? new Error(res.error) : new AbortError(res.error);
     };
     try {
-      return await backOff(attempt, {
-        numOfAttempts: 3,
-        startingDelay: 300,
-        timeMultiple: 2,
-        jitter: 'full',
-        retry: (e: { retryable?: boolean }) => e.retryable === true,
-      });
+      return await pRetry(attempt, { retries: 2, minTimeout: 300, factor: 2, randomize: true });
     } catch {
       throw new StartError(`could not create an API key at ${this.endpointUrl}: ${lastError} (set API_KEY to use an existing key)`);
     }

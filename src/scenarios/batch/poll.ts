@@ -1,18 +1,21 @@
 /**
- * Polls a batch until it reaches a terminal status, with exponential backoff (p-retry: start,
- * ×factor, cap, jitter, max polls, max wait) that the run's abort signal cuts short. Records how
- * long the batch was observed in each status.
+ * Polls a batch until it reaches a terminal status, with exponential backoff (the
+ * exponential-backoff package: start, ×factor, cap, full jitter, max polls; max wait checked
+ * between polls), cut short by the run's abort signal. Records how long the batch was observed
+ * in each status.
  */
 import { performance } from 'node:perf_hooks';
-import pRetry, { AbortError } from 'p-retry';
+import { backOff } from 'exponential-backoff';
 import { CheckFailure } from '../../http/errors.js';
 import { readJson } from '../../http/client.js';
 import type { PollConfig } from '../../config/types.js';
 import type { ScenarioContext } from '../types.js';
-import { sleep } from '../../engine/sleep.js';
 import { isActive, isTerminal, type BatchObject } from './wire.js';
 
+/** Not terminal yet: poll again. */
 class StillRunning extends Error {}
+/** Stop polling: the batch can't be followed (unknown status, run stopped). */
+class StopPolling extends Error {}
 
 export type PollOutcome =
   | { ok: true; batch: BatchObject; polls: number }
@@ -39,6 +42,7 @@ export async function pollUntilTerminal(
   };
 
   const pollOnce = async (): Promise<BatchObject> => {
+    if (ctx.signal.aborted) throw new StopPolling('aborted (run stopped)');
     polls++;
     const res = await ctx.http.call({ name, method: 'GET', url, headers: ctx.authHeaders }, async (r) => {
       const batch = await readJson<BatchObject>(r.body);
@@ -46,9 +50,9 @@ export async function pollUntilTerminal(
       if (!isTerminal(batch.status) && !isActive(batch.status)) throw new CheckFailure(`poll: unknown batch status '${batch.status.slice(0, 40)}'`);
       return batch;
     });
-    if (ctx.signal.aborted) throw new AbortError('run stopped');
+    if (ctx.signal.aborted) throw new StopPolling('aborted (run stopped)');
     if (!res.ok) {
-      if (res.error.startsWith('poll: unknown batch status')) throw new AbortError(res.error);
+      if (res.error.startsWith('poll: unknown batch status')) throw new StopPolling(res.error);
       throw new StillRunning(res.error); // a failed poll is recorded; keep polling
     }
     last = res.value;
@@ -57,24 +61,32 @@ export async function pollUntilTerminal(
     throw new StillRunning(res.value.status);
   };
 
+  const started = performance.now();
+  const polling = backOff(pollOnce, {
+    numOfAttempts: poll.maxPolls,
+    startingDelay: poll.initialMs,
+    timeMultiple: poll.factor,
+    maxDelay: poll.maxIntervalMs,
+    jitter: poll.jitter ? 'full' : 'none',
+    delayFirstAttempt: true,
+    retry: (err: unknown) => err instanceof StillRunning && !ctx.signal.aborted && performance.now() - started < poll.maxWaitMs,
+  });
+  // the backoff's own sleep cannot be cancelled: on abort we stop waiting for it, and the next
+  // attempt it makes ends at once (pollOnce checks the signal before sending anything)
+  polling.catch(() => undefined);
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (ctx.signal.aborted) resolve('stopped');
+    else ctx.signal.addEventListener('abort', () => resolve('stopped'), { once: true });
+  });
+
   try {
-    await sleep(poll.initialMs, ctx.signal);
-    const batch = await pRetry(pollOnce, {
-      retries: poll.maxPolls - 1,
-      factor: poll.factor,
-      minTimeout: poll.initialMs,
-      maxTimeout: poll.maxIntervalMs,
-      randomize: poll.jitter,
-      maxRetryTime: poll.maxWaitMs,
-      signal: ctx.signal,
-    });
-    // the terminal status has no "next" status: close it at zero length
+    const batch = await Promise.race([polling, stopped]);
+    if (batch === 'stopped') return { ok: false, reason: 'aborted (run stopped)', polls, batch: last };
     return { ok: true, batch, polls };
   } catch (err) {
     if (ctx.signal.aborted) return { ok: false, reason: 'aborted (run stopped)', polls, batch: last };
-    if (err instanceof AbortError) return { ok: false, reason: err.message, polls, batch: last };
+    if (err instanceof StopPolling) return { ok: false, reason: err.message, polls, batch: last };
     const reason = polls >= poll.maxPolls ? `poll: not terminal after ${polls} polls` : `poll: not terminal after max wait`;
     return { ok: false, reason, polls, batch: last };
   }
 }
-
