@@ -32,9 +32,9 @@ async function serve(): Promise<void> {
     auth: { noAuth: true },
     latency: { ttftMs: 0, perTokenMs: 0, jitterMs: 0 },
   });
-  process.stdout.write(`${server.url}\n`);
   // The parent asks for our CPU time around each run: CPU per request is a steadier figure than
-  // requests/s on a shared machine.
+  // requests/s on a shared machine. Handlers go in before the URL is printed: the parent signals as
+  // soon as it reads it, and an unhandled SIGUSR2 would kill this process.
   process.on('SIGUSR2', () => {
     const { user, system } = process.cpuUsage();
     process.stdout.write(`cpu ${user + system}\n`);
@@ -42,6 +42,7 @@ async function serve(): Promise<void> {
   const stop = (): void => void server.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  process.stdout.write(`${server.url}\n`);
 }
 
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -60,9 +61,15 @@ async function startServerChild(): Promise<ServerChild> {
   const [command, args] = pinned(0, process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve']);
   const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
-  const waiting: Array<(line: string) => void> = [];
-  lines.on('line', (line) => waiting.shift()?.(line));
-  const nextLine = (): Promise<string> => new Promise((resolve) => waiting.push(resolve));
+  const waiting: Array<{ resolve: (line: string) => void; reject: (err: Error) => void }> = [];
+  let exited: Error | null = null;
+  lines.on('line', (line) => waiting.shift()?.resolve(line));
+  child.on('exit', (code, signal) => {
+    exited = new Error(`mock server child exited (code ${code}, signal ${signal})`);
+    for (const w of waiting.splice(0)) w.reject(exited);
+  });
+  const nextLine = (): Promise<string> =>
+    new Promise((resolve, reject) => (exited ? reject(exited) : waiting.push({ resolve, reject })));
   const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
   const url = (await nextLine()).trim();
   clearTimeout(timeout);
@@ -156,8 +163,10 @@ async function main(): Promise<void> {
         `= capacity ~${Math.round(1e6 / cpu)} req/s on one dedicated core\n`,
     );
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   }
 }
 
