@@ -180,6 +180,7 @@ export class ResponseBody implements AsyncIterable<Buffer> {
   }
 
   private whole(want: number): Promise<unknown> {
+    if (this.consumed) return Promise.reject(new TypeError('Body is unusable: it has already been read'));
     this.take();
     this.want = want;
     if (this.done) {

@@ -20,6 +20,16 @@ beforeAll(async () => {
     }
     if (req.url === '/not-json') return void res.end('{"a":');
     if (req.url === '/reset') return void req.socket.destroy();
+    if (req.url === '/slow-body') {
+      res.writeHead(200);
+      res.write('{"a":');
+      return void setTimeout(() => res.end('1}'), 400);
+    }
+    if (req.url === '/chunks') {
+      res.writeHead(200);
+      res.write('one,');
+      return void setTimeout(() => res.end('two'), 20);
+    }
     if (req.url === '/big') {
       res.writeHead(200);
       res.write(Buffer.alloc(64 * 1024, 97));
@@ -107,6 +117,59 @@ describe('HttpClient.call records every request exactly once', () => {
     const { http } = client();
     const r = await http.call({ name: 'GET /x', method: 'GET', url: 'http://127.0.0.1:1/x' }, async () => 1);
     expect(r).toMatchObject({ ok: false, error: 'connection refused' });
+    await http.close();
+  });
+
+  it('one sweep timer times out several requests, each recorded once, within the sweep resolution', async () => {
+    const { http, recorder } = client({ timeoutMs: 200 });
+    expect(http.timeoutResolutionMs).toBe(20);
+    const t0 = performance.now();
+    const results = await Promise.all([1, 2, 3].map(() => http.call(get('GET /hang', '/hang'), (res) => readJson(res.body))));
+    const elapsed = performance.now() - t0;
+    expect(results.every((r) => !r.ok && r.error === 'timeout after 200ms')).toBe(true);
+    expect(elapsed).toBeGreaterThanOrEqual(199);
+    expect(elapsed).toBeLessThan(200 + 20 + 150);
+    expect(recorder.snapshot().aggregated).toMatchObject({ count: 3, failures: 3 });
+    expect(http.pending).toBe(0);
+    await http.close(true);
+  });
+
+  it('a timeout mid-body (headers already in) fails the reader as `timeout after …`', async () => {
+    const { http, recorder } = client({ timeoutMs: 150 });
+    const r = await http.call(get('GET /slow-body', '/slow-body'), (res) => readJson(res.body));
+    expect(r).toMatchObject({ ok: false, error: 'timeout after 150ms', status: 200 });
+    expect(recorder.snapshot().aggregated).toMatchObject({ count: 1, failures: 1 });
+    await http.close(true);
+  });
+
+  it('a per-request timeout overrides the client default', async () => {
+    const { http } = client({ timeoutMs: 5000 });
+    const r = await http.call({ ...get('GET /hang', '/hang'), timeoutMs: 120 }, (res) => readJson(res.body));
+    expect(r).toMatchObject({ ok: false, error: 'timeout after 120ms' });
+    await http.close(true);
+  });
+
+  it('the body streams chunk by chunk with for-await, and can be read only once', async () => {
+    const { http } = client();
+    const r = await http.call(get('GET /chunks', '/chunks'), async (res) => {
+      const parts: string[] = [];
+      for await (const chunk of res.body) parts.push(chunk.toString());
+      await expect(res.body.text()).rejects.toThrow(/unusable/);
+      return parts;
+    });
+    expect(r).toMatchObject({ ok: true, value: ['one,', 'two'] });
+    await http.close();
+  });
+
+  it('a reader that ignores the body still frees the socket, and headers are readable both ways', async () => {
+    const { http, recorder } = client();
+    for (let i = 0; i < 6; i++) {
+      const r = await http.call(get('GET /big', '/big'), async (res) => [res.header('content-type'), res.headers['x-none']]);
+      expect(r.ok).toBe(true);
+    }
+    const ok = await http.call(get('GET /ok', '/ok'), (res) => readJson(res.body));
+    expect(ok.ok).toBe(true);
+    expect(recorder.snapshot().aggregated).toMatchObject({ count: 7, failures: 0 });
     await http.close();
   });
 });
