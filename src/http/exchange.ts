@@ -1,0 +1,195 @@
+/**
+ * One request in flight (Exchange): undici's native dispatch handler plus the client's
+ * bookkeeping, and the response view its reader gets.
+ */
+import { util as undiciUtil, type Dispatcher } from 'undici';
+import type { Recorder } from '../metrics/types.js';
+import { type AbortCause, failureName, httpFailureName } from './errors.js';
+import { abortError, ResponseBody } from './response-body.js';
+import type { CallOutcome, HttpRequestSpec, HttpResponseView } from './types.js';
+
+const isSuccess = (status: number) => status >= 200 && status < 300;
+/** How much of an error body we read to name the failure. */
+const ERROR_BODY_LIMIT = 4096;
+
+/** What an Exchange needs of its client: where to record, and to be told when it settles. */
+export interface ExchangeOwner {
+  readonly recorder: Recorder;
+  settle(exchange: InFlight): void;
+}
+
+class ResponseView implements HttpResponseView {
+  private parsed: Record<string, string | string[] | undefined> | undefined;
+
+  constructor(
+    readonly status: number,
+    private readonly raw: (Buffer | string)[],
+    readonly body: ResponseBody,
+    readonly startedAtMs: number,
+  ) {}
+
+  get headers(): Record<string, string | string[] | undefined> {
+    this.parsed ??= undiciUtil.parseHeaders(this.raw as Buffer[]) as Record<string, string | string[] | undefined>;
+    return this.parsed;
+  }
+
+  header(name: string): string | undefined {
+    const raw = this.raw;
+    for (let i = 0; i < raw.length; i += 2) {
+      const k = raw[i]!;
+      if (k.length !== name.length) continue;
+      const key = typeof k === 'string' ? k : k.toString('latin1');
+      if (key === name || key.toLowerCase() === name) {
+        const v = raw[i + 1]!;
+        return typeof v === 'string' ? v : v.toString('latin1');
+      }
+    }
+    return undefined;
+  }
+}
+
+/** What the client's sweep and run-stop see of a request in flight. */
+export interface InFlight {
+  readonly deadline: number;
+  abort(cause: AbortCause): void;
+}
+
+/** origin + path of an absolute URL; URLs repeat (one per scenario variant), so cache them. */
+const targets = new Map<string, { origin: string; path: string }>();
+export function targetOf(url: string): { origin: string; path: string } {
+  let t = targets.get(url);
+  if (t === undefined) {
+    const u = new URL(url);
+    t = { origin: u.origin, path: `${u.pathname}${u.search}` };
+    if (targets.size >= 1000) targets.clear();
+    targets.set(url, t);
+  }
+  return t;
+}
+
+/**
+ * One request in flight: undici's (legacy, native) dispatch handler plus our bookkeeping. It
+ * settles exactly once: `finish` records the request and resolves the caller's promise.
+ */
+export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
+  private abortFn: ((err?: Error) => void) | null = null;
+  private abortCause: AbortCause | undefined;
+  private settled = false;
+  private status: number | undefined;
+  private body: ResponseBody | undefined;
+  /** non-success status: the first ERROR_BODY_LIMIT bytes of the body, to name the failure */
+  private errChunks: Buffer[] | undefined;
+  private errSize = 0;
+  resolve!: (outcome: CallOutcome<T>) => void;
+
+  constructor(
+    private readonly client: ExchangeOwner,
+    private readonly spec: HttpRequestSpec,
+    private readonly read: (res: HttpResponseView) => Promise<T>,
+    private readonly startedAtMs: number,
+    readonly timeoutMs: number,
+    /** performance.now() past which the sweep aborts it */
+    readonly deadline: number,
+  ) {}
+
+  // -- undici handler --
+
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.settled) {
+      // failed while queued (timeout, run stopped): never send it
+      abort(abortError('request abandoned'));
+      return;
+    }
+    this.abortFn = abort;
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (this.settled) return true;
+    if (status < 200) return true;
+    this.status = status;
+    if (!(this.spec.okStatus ?? isSuccess)(status)) {
+      this.errChunks = [];
+      return true;
+    }
+    const body = new ResponseBody(resume);
+    this.body = body;
+    let p: Promise<T>;
+    try {
+      p = this.read(new ResponseView(status, rawHeaders, body, this.startedAtMs));
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    p.then(
+      (value) => this.readDone(value),
+      (err) => this.readFailed(err),
+    );
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.body !== undefined) return this.body.push(chunk);
+    if (this.errChunks !== undefined && this.errSize < ERROR_BODY_LIMIT) {
+      this.errChunks.push(chunk.subarray(0, ERROR_BODY_LIMIT - this.errSize));
+      this.errSize += chunk.length;
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.body !== undefined) this.body.finish();
+    else if (this.errChunks !== undefined && !this.settled) {
+      const text = Buffer.concat(this.errChunks).toString('utf8');
+      this.fail(httpFailureName(this.status!, text));
+    }
+  }
+
+  onError(err: Error): void {
+    // with a body, the reader sees the error (or has finished and ignores it)
+    if (this.body !== undefined) this.body.fail(err);
+    else if (!this.settled) this.fail(failureName(err, this.abortCause, this.timeoutMs));
+  }
+
+  // -- ours --
+
+  /** Timeout sweep or run stop. */
+  abort(cause: AbortCause): void {
+    if (this.settled) return;
+    this.abortCause ??= cause;
+    const err = abortError(cause === 'timeout' ? 'request timed out' : 'run stopped');
+    // undici reports the error back synchronously (onError) when the request is on a socket
+    if (this.abortFn) this.abortFn(err);
+    if (this.settled) return;
+    if (this.body !== undefined) this.body.fail(err);
+    // queued (no socket yet) or the error was swallowed: fail it now; onConnect drops it later
+    else this.fail(failureName(err, this.abortCause, this.timeoutMs));
+  }
+
+  private readDone(value: T): void {
+    if (this.settled) return;
+    // a reader that ignored (part of) the body must not leave the socket busy
+    if (!this.body!.done) this.body!.discard();
+    this.settled = true;
+    const durationMs = performance.now() - this.startedAtMs;
+    this.client.recorder.request(this.spec.name, durationMs);
+    this.client.settle(this);
+    this.resolve({ ok: true, value, status: this.status!, durationMs });
+  }
+
+  private readFailed(err: unknown): void {
+    if (this.settled) return;
+    const error = failureName(err, this.abortCause, this.timeoutMs);
+    // a reader that gave up mid-body must not keep the socket busy
+    if (!this.body!.done && this.abortFn) this.abortFn(abortError('reader gave up'));
+    this.fail(error);
+  }
+
+  /** Records the failure and resolves; no-op when already settled. */
+  fail(error: string): void {
+    if (this.settled) return;
+    this.settled = true;
+    const durationMs = performance.now() - this.startedAtMs;
+    this.client.recorder.request(this.spec.name, durationMs, error);
+    this.client.settle(this);
+    this.resolve({ ok: false, error, status: this.status, durationMs });
+  }
+}
