@@ -2,12 +2,11 @@
 import type { RunConfig } from '../../config/types.js';
 import type { HttpResponseView } from '../../http/client.js';
 import { SseParser } from '../../http/sse.js';
-import type { IterationOutcome, Scenario, ScenarioContext } from '../types.js';
-import type { StreamResult } from './chat.js';
+import type { Scenario } from '../types.js';
 import { checkResponseObject, fail, parseChunk, REASONS, responsesUsageTokens } from './checks.js';
 import { responsesBody } from './payloads.js';
-import { recordOutputTokens, recordOverheadHeader, recordStream, StreamTimer } from './stream-metrics.js';
-import { HeaderCache, JSON_HEADERS, SSE_HEADERS, VariantSet, type Variant } from './variants.js';
+import { StreamTimer } from './stream-metrics.js';
+import { createGenerationScenario, type StreamResult } from './generation.js';
 
 /** Reads a Responses event stream to `response.completed`, timing output_text deltas. */
 export async function readResponsesStream(res: HttpResponseView): Promise<StreamResult> {
@@ -49,41 +48,11 @@ export async function readResponsesStream(res: HttpResponseView): Promise<Stream
 }
 
 export function createResponsesScenario(config: RunConfig): Scenario {
-  const variants = new VariantSet(config, 'responses', 'POST', '/responses', (s) => responsesBody(config.payload, s), {
-    streams: true,
-  });
-  const jsonHeaders = new HeaderCache(JSON_HEADERS);
-  const sseHeaders = new HeaderCache(SSE_HEADERS);
-  const overheadHeader = config.target.overheadHeader.toLowerCase();
-
-  async function runOnce(ctx: ScenarioContext, v: Variant): Promise<IterationOutcome> {
-    let header: string | string[] | undefined;
-    const out = await ctx.http.call(
-      {
-        name: v.name,
-        method: 'POST',
-        url: v.url,
-        headers: (v.stream ? sseHeaders : jsonHeaders).get(ctx),
-        body: v.body.render(),
-        intendedStartMs: ctx.scheduledAtMs,
-      },
-      async (res): Promise<StreamResult | number | undefined> => {
-        header = res.header(overheadHeader);
-        if (v.stream) return readResponsesStream(res);
-        return checkResponseObject(await res.body.json());
-      },
-    );
-    if (!out.ok) return { ok: false, reason: out.error };
-    const rec = ctx.recorder;
-    const value = out.value;
-    if (typeof value === 'object') recordStream(rec, v.metrics, value.timer, value.usageTokens);
-    else if (value !== undefined) recordOutputTokens(rec, v.metrics, value, 'usage', out.durationMs);
-    if (!v.baseline) recordOverheadHeader(rec, header);
-    return { ok: true };
-  }
-
-  return {
+  return createGenerationScenario(config, {
     name: 'responses',
-    run: (ctx) => runOnce(ctx, variants.pick(ctx.random)),
-  };
+    apiPath: '/responses',
+    body: (stream) => responsesBody(config.payload, stream),
+    readStream: readResponsesStream,
+    checkJson: checkResponseObject,
+  });
 }
