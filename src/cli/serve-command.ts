@@ -1,5 +1,5 @@
 /**
- * `batch-load serve`: the HTTP orchestrator (docs/serve.md). Refuses to start without
+ * `batch-load serve`: the HTTP orchestrator (README.md, "The orchestrator service"). Refuses to start without
  * LOAD_TEST_BEARER_TOKEN (one line, exit 2). Prints one line once listening; on SIGINT/SIGTERM
  * (io.signal) it stops any running run, keeping its partial result, closes and exits 0.
  * Exit codes: 0 closed cleanly, 2 bad usage or no token, 3 could not listen.

@@ -1,6 +1,6 @@
 /**
  * The built-in OpenAI-compatible mock server (`batch-load mock`, and the tester's default target).
- * See docs/mock.md for routes, options and faults.
+ * See README.md, "The mock server", for routes, options and faults.
  */
 export { startMockServer, type MockServer } from './server.js';
 export type {
