@@ -7,7 +7,8 @@ import { main } from './main.js';
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`batch-load: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
+    // not a usage error (those are handled inside main): a bug, reported as such
+    process.stderr.write(`batch-load: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(4);
   },
 );

@@ -30,7 +30,7 @@ export async function runBurstCommand(config: RunConfig, argv: Record<string, un
     scenario = only;
   }
 
-  const mock = config.target.embedded ? await startEmbeddedTarget() : undefined;
+  const mock = config.target.embedded ? await startEmbeddedTarget(config.auth) : undefined;
   const target = mock ? { ...config, target: { ...config.target, host: mock.url } } : config;
   if (mock) io.stdout.write(`No --host given: running against the embedded mock server at ${mock.url} (batch-load mock)\n`);
   try {

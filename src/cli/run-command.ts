@@ -45,7 +45,10 @@ export function toRawOptions(argv: Record<string, unknown>, env: Record<string, 
   ];
   const raw: Record<string, unknown> = {};
   for (const key of keys) {
-    if (argv[key] !== undefined) raw[key] = argv[key];
+    const value = argv[key];
+    // a repeated flag: the last one wins, except --threshold which is a list
+    if (Array.isArray(value) && key !== 'threshold') raw[key] = value[value.length - 1];
+    else if (value !== undefined) raw[key] = value;
     else {
       const fromEnv = env[envNameOf(key)];
       if (fromEnv !== undefined && fromEnv !== '') raw[key] = envValue(key, fromEnv);
@@ -66,8 +69,16 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
     }
     throw e;
   }
+  // the CLI prints after the run too: its secrets stay masked for the whole process
+  redactor.add(config.auth.apiKey);
+  redactor.add(config.auth.basicAuthPassword);
   const burst = argv.burst ?? (io.env.BATCH_LOAD_BURST || undefined);
   if (burst !== undefined) {
+    const unsupported = (['json', 'csv', 'threshold', 'rate', 'iterations'] as const).find((k) => argv[k] !== undefined);
+    if (unsupported) {
+      err(`--burst: --${unsupported} is not supported in burst mode (burst prints its own per-request lines and stats; exit 1 below --min-success)`);
+      return 2;
+    }
     const minSuccess = argv.minSuccess ?? (io.env.BATCH_LOAD_MIN_SUCCESS || undefined);
     return runBurstCommand(config, { ...argv, burst, minSuccess }, io);
   }

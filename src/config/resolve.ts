@@ -45,6 +45,11 @@ function optionalHost(value: string | undefined, flag: string): string | undefin
   return origin + path;
 }
 
+function atLeast(ms: number, min: number, flag: string): number {
+  if (ms < min) throw new ConfigError(`${flag}: must be at least ${min}ms`);
+  return ms;
+}
+
 export interface ResolveOptions {
   env?: Env;
   /** a synchronous check is enough: the data file is loaded by loadRunConfig */
@@ -86,7 +91,7 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
 
   const p95ThresholdMs = num(raw.p95ThresholdMs ?? DEFAULTS.p95ThresholdMs, 'P95_THRESHOLD_MS / --p95-threshold-ms', { min: 0 });
   const errorRateThreshold = num(raw.errorRateThreshold ?? DEFAULTS.errorRateThreshold, 'ERROR_RATE_THRESHOLD / --error-rate-threshold', { min: 0, max: 1 });
-  const thresholds = parseThresholdList(raw.threshold, raw.defaultThresholds !== false, p95ThresholdMs, errorRateThreshold);
+  const thresholds = parseThresholdList(raw.threshold, raw.defaultThresholds !== false, p95ThresholdMs, errorRateThreshold, needsBatch);
 
   const streamRatio = raw.streamRatio !== undefined ? num(raw.streamRatio, '--stream-ratio', { min: 0, max: 1 }) : raw.stream ? 1 : 0;
   const encodingFormat = raw.encodingFormat;
@@ -166,7 +171,7 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
     output: {
       jsonFile: raw.json || undefined,
       csvPrefix: raw.csv || undefined,
-      progressIntervalMs: parseDuration(raw.progressInterval ?? DEFAULTS.progressInterval, '--progress-interval'),
+      progressIntervalMs: atLeast(parseDuration(raw.progressInterval ?? DEFAULTS.progressInterval, '--progress-interval'), 100, '--progress-interval'),
       onlySummary: raw.onlySummary === true,
     },
     seed: raw.seed !== undefined ? num(raw.seed, '--seed', { integer: true }) : undefined,

@@ -1,23 +1,37 @@
 import { defaultThresholds } from '../thresholds/evaluate.js';
 import { parseThreshold } from '../thresholds/parse.js';
+import { isKnownMetric, KNOWN_METRICS_HINT } from '../thresholds/known-metrics.js';
 import type { ThresholdSpec } from '../thresholds/types.js';
 import { ConfigError } from './errors.js';
 
-/** `--threshold` values (repeatable) plus, unless disabled, the two default thresholds. */
+/**
+ * `--threshold` values (repeatable) plus, unless disabled, the default thresholds: HTTP p95 and
+ * error rate, and, when the batch workflow runs, `integrity: count==0` (a batch that loses or
+ * duplicates a custom_id fails the run even when every HTTP call succeeded).
+ */
 export function parseThresholdList(
   input: string[] | string | undefined,
   withDefaults: boolean,
   p95Ms: number,
   errorRate: number,
+  batchRuns = false,
 ): ThresholdSpec[] {
   const list = input === undefined ? [] : Array.isArray(input) ? input : [input];
   const specs: ThresholdSpec[] = withDefaults ? defaultThresholds(p95Ms, errorRate) : [];
+  if (withDefaults && batchRuns) specs.push(...parseThreshold('integrity: count==0'));
   for (const expr of list) {
+    let parsed: ThresholdSpec[];
     try {
-      specs.push(...parseThreshold(String(expr)));
+      parsed = parseThreshold(String(expr));
     } catch (err) {
       throw new ConfigError(`--threshold: ${(err as Error).message}`);
     }
+    for (const spec of parsed) {
+      if (!isKnownMetric(spec.metric)) {
+        throw new ConfigError(`--threshold: unknown metric '${spec.metric}' in "${String(expr)}" (expected ${KNOWN_METRICS_HINT})`);
+      }
+    }
+    specs.push(...parsed);
   }
   return specs;
 }

@@ -66,10 +66,10 @@ export interface RunResult {
 
 export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
   const log = (line: string) => hooks.log?.(redactor.redact(line));
-  redactor.add(input.auth.apiKey);
-  redactor.add(input.auth.basicAuthPassword);
+  // masked while the run lasts; callers that print after it (the CLI) register them for longer
+  const forgetSecrets = [redactor.addScoped(input.auth.apiKey), redactor.addScoped(input.auth.basicAuthPassword)];
 
-  const mock = input.target.embedded ? await startEmbeddedTarget() : undefined;
+  const mock = input.target.embedded ? await startEmbeddedTarget(input.auth) : undefined;
   const config: RunConfig = mock ? { ...input, target: { ...input.target, host: mock.url } } : input;
   const apiBase = apiBaseFor(config.target, config.target.host);
 
@@ -93,6 +93,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     aborted.abort();
   };
 
+  if (hooks.signal?.aborted) onInterrupt();
+  hooks.signal?.addEventListener('abort', onInterrupt, { once: true });
   try {
     if (!mock) {
       const hosts = [config.target.host, ...Object.values(config.target.scenarioHosts), config.target.baselineHost];
@@ -100,14 +102,15 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     }
     const keyUrl = resolveAgainstOrigin(config.target.host, config.auth.apiKeyEndpoint);
     const sharedKey = new SharedApiKey(http, config.auth, keyUrl);
-    const key = await sharedKey.get();
+    // a health-only run needs no key (GET /health is unauthenticated)
+    const needsKey = config.scenarios.some((s) => s.name !== 'health');
+    const key = needsKey ? await sharedKey.get() : undefined;
     forgetKey = redactor.addScoped(key);
-    const authHeaders = { authorization: `Bearer ${key}` };
+    const authHeaders: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
     const scenarios = createScenarios(config, apiBase);
     const random = createRandom(config.seed);
 
-    if (hooks.signal?.aborted) onInterrupt();
-    hooks.signal?.addEventListener('abort', onInterrupt, { once: true });
+    if (interrupted) throw new StartError('interrupted before the load started');
     hooks.onStart?.(config);
     const started = performance.now();
     const startedAt = new Date().toISOString();
@@ -200,6 +203,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
   } finally {
     hooks.signal?.removeEventListener('abort', onInterrupt);
     forgetKey();
+    for (const forget of forgetSecrets) forget();
     await http.close(true).catch(() => undefined);
     await mock?.close();
   }

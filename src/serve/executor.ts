@@ -57,6 +57,9 @@ export async function executeRun(run: RunRecord, plans: TestPlan[], deps: Execut
     const target = plan.configuration.host ?? 'the embedded mock';
     log(`run ${run.id}: ${plan.test} against ${target}, ${plan.config.users} user(s), ${plan.config.runTimeMs / 1000}s`);
     let result: RunResult;
+    // this test's credentials are masked while it runs and its result is built, then forgotten
+    // (a long-lived server must not collect, and mask forever, every caller's values)
+    const forget = [redactor.addScoped(plan.config.auth.apiKey), redactor.addScoped(plan.config.auth.basicAuthPassword)];
     try {
       result = await runner(plan.config, {
         signal,
@@ -74,9 +77,11 @@ export async function executeRun(run: RunRecord, plans: TestPlan[], deps: Execut
       const message = redactor.redact(`${plan.test}: ${failure.message}`);
       log(`run ${run.id}: failed: ${message}`);
       registry.finish(run, 'failed', { message, httpStatus: failure.httpStatus });
+      for (const f of forget) f();
       return;
     }
     run.results[plan.test] = toResultBody(plan.test, result, plan.configuration);
+    for (const f of forget) f();
     // a stopped test counts only the load time it had
     run.doneRunTimeMs += result.interrupted ? Math.min(result.metrics.elapsedSeconds * 1000, plan.config.runTimeMs) : plan.config.runTimeMs;
     const a = result.metrics.aggregated;

@@ -100,8 +100,6 @@ export async function planTest(test: TestName, parsed: ParsedTestBody, ctx: Plan
     scenario: TEST_SCENARIO[test],
     runId: `${ctx.runId}-${test}`,
   };
-  redactor.add(body.apiKey);
-  redactor.add(body.basicAuthPassword);
   let config: RunConfig;
   try {
     config = await loadRunConfig(raw, { env: runEnv(ctx.env), cwd: ctx.cwd });

@@ -31,6 +31,8 @@ describe('bad input: one line, exit 2, before any request', () => {
     ['bad threshold operator', () => ['--threshold', 'errors: rate=>0.1'], /--threshold: /],
     ['unknown flag', () => ['--userz', '5'], /Unknown argument/],
     ['negative users', () => ['-u', '-3'], /--users: must be ≥ 1/],
+    ['a threshold on an unknown metric', () => ['--threshold', 'nosuchmetric: p(95)<100'], /--threshold: unknown metric 'nosuchmetric'/],
+    ['burst with --json', () => ['--burst', '3', '--json', '/tmp/x.json'], /--burst: --json is not supported in burst mode/],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
     const before = mock.stats().requests.total;
@@ -86,7 +88,7 @@ describe('thresholds decide the exit code', () => {
     const run = await runCli([...good(), '--threshold', 'POST /v1/files [upload]: p(99)<0.001']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/FAIL\s+POST \/v1\/files \[upload\]: p\(99\)<0.001\s+observed \d/);
-    expect(run.stdout).toMatch(/RESULT: FAIL \(1 of 3 thresholds failed\)/);
+    expect(run.stdout).toMatch(/RESULT: FAIL \(1 of 4 thresholds failed\)/);
   });
 
   it('P95_THRESHOLD_MS and ERROR_RATE_THRESHOLD set the default thresholds', async () => {

@@ -12,6 +12,22 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 
 describe('batch-load run', () => {
+  it('the embedded mock accepts the configured API_KEY and Basic credentials; a repeated flag: the last one wins', async () => {
+    const withKey = await runCli([...FAST, '-u', '1', '-t', '1s', '--scenario', 'chat', '-t', '600ms'], { env: { LOCUST_API_KEY: 'sk-configured-0001' } });
+    expect(withKey.code).toBe(0);
+    expect(withKey.stdout).toMatch(/run time 0.6s/);
+    expect(withKey.stdout).not.toContain('sk-configured-0001');
+    const withPassword = await runCli([...FAST, '-u', '1', '-t', '1s'], { env: { BASIC_AUTH_USERNAME: 'ops', BASIC_AUTH_PASSWORD: 's3cret-pw-42' } });
+    expect(withPassword.code).toBe(0);
+    expect(withPassword.stdout + withPassword.stderr).not.toContain('s3cret-pw-42');
+  });
+
+  it('a health-only run needs no API key', async () => {
+    const closedKeys = await runCli(['--host', mock.url, '--scenario', 'health', '-u', '1', '-t', '500ms', ...FAST], { env: { BASIC_AUTH_PASSWORD: 'wrong-password' } });
+    expect(closedKeys.code).toBe(0);
+    expect(closedKeys.stdout).toMatch(/GET\s+\/health \[health\]/);
+  });
+
   it('without --host runs against the embedded mock and says so first', async () => {
     const run = await runCli([...FAST, '-u', '2', '-r', '2', '-t', '1s']);
     expect(run.code).toBe(0);
@@ -55,10 +71,12 @@ describe('batch-load run', () => {
     expect(report.passed).toBe(true);
     expect(report.metrics.aggregated.histogram).toMatch(/^[A-Za-z0-9+/=]+$/);
     expect(report.metrics.requests['POST /v1/files [upload]'].count).toBeGreaterThan(0);
-    expect(report.thresholds).toHaveLength(2);
+    expect(report.thresholds.map((t: { metric: string }) => t.metric)).toEqual(['http_req_duration', 'errors', 'integrity']);
     for (const f of ['run_stats.csv', 'run_failures.csv', 'run_stats_history.csv']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'run_stats.csv'), 'utf8').split('\n')[0]).toMatch(/^Type,Name,Request Count,Failure Count,Median Response Time/);
-    const everything = run.stdout + run.stderr + readFileSync(join(out, 'r/report.json'), 'utf8');
+    const files = ['r/report.json', 'run_stats.csv', 'run_failures.csv', 'run_stats_history.csv'].map((f) => readFileSync(join(out, f), 'utf8'));
+    const everything = [run.stdout, run.stderr, ...files].join('\n');
     expect(everything).not.toContain(key);
+    expect(everything).not.toContain('Bearer sk-');
   });
 });

@@ -14,7 +14,8 @@ describe('resolveRunConfig', () => {
     expect(c.waitMaxMs).toBe(3000);
     expect(c.poll).toMatchObject({ initialMs: 2000, factor: 1.5, maxIntervalMs: 30_000, maxPolls: 60, jitter: true });
     expect(c.dataPath).toBe('small');
-    expect(c.thresholds.map((t) => t.metric)).toEqual(['http_req_duration', 'errors']);
+    expect(c.thresholds.map((t) => t.metric)).toEqual(['http_req_duration', 'errors', 'integrity']);
+    expect(resolveRunConfig({ scenario: 'chat' }).thresholds.map((t) => t.metric)).toEqual(['http_req_duration', 'errors']);
   });
 
   it.each(Object.entries(PRESETS))('preset %s sets users, spawn rate, run time and data', (name, p) => {
@@ -92,6 +93,8 @@ describe('resolveRunConfig', () => {
     [{ host: 'not a url' }, /^--host: 'not a url' is not a URL/],
     [{ host: 'ftp://x' }, /^--host: 'ftp:\/\/x' must start with http/],
     [{ threshold: ['errors rate<0.01'] }, /^--threshold: /],
+    [{ threshold: ['nosuchmetric: p(95)<100'] }, /^--threshold: unknown metric 'nosuchmetric'/],
+    [{ progressInterval: '0' }, /^--progress-interval: must be at least 100ms/],
     [{ users: '-1' }, /^--users: must be ≥ 1/],
     [{ users: 'ten' }, /^--users: expected a whole number, got 'ten'/],
     [{ scenario: 'video' }, /^--scenario: unknown scenario 'video'/],

@@ -74,9 +74,11 @@ export async function pollUntilTerminal(
   // the backoff's own sleep cannot be cancelled: on abort we stop waiting for it, and the next
   // attempt it makes ends at once (pollOnce checks the signal before sending anything)
   polling.catch(() => undefined);
+  let onAbort = () => {};
   const stopped = new Promise<'stopped'>((resolve) => {
+    onAbort = () => resolve('stopped');
     if (ctx.signal.aborted) resolve('stopped');
-    else ctx.signal.addEventListener('abort', () => resolve('stopped'), { once: true });
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
   });
 
   try {
@@ -88,5 +90,8 @@ export async function pollUntilTerminal(
     if (err instanceof StopPolling) return { ok: false, reason: err.message, polls, batch: last };
     const reason = polls >= poll.maxPolls ? `poll: not terminal after ${polls} polls` : `poll: not terminal after max wait`;
     return { ok: false, reason, polls, batch: last };
+  } finally {
+    // the run signal lives as long as the run: one listener per workflow would pile up
+    ctx.signal.removeEventListener('abort', onAbort);
   }
 }

@@ -1,0 +1,30 @@
+/**
+ * The metric names a threshold may use, so a typo is a usage error (exit 2, before any load)
+ * instead of a threshold that can only fail after the run. Request names are recognised by
+ * shape (`METHOD /path [tag]`), since their paths depend on the target.
+ */
+const EXACT = new Set([
+  // built-ins the evaluator resolves
+  'http_req_duration', 'http', 'Aggregated', 'errors', 'http_reqs', 'integrity', 'overhead', 'overhead_ttft',
+  // batch workflow
+  'batch_turnaround', 'batch_polls', 'workflows_completed', 'workflows_failed', 'batch_lines_ok', 'batch_lines_failed',
+  // online scenarios
+  'ttft', 'itl', 'tpot', 'e2e', 'output_tokens', 'tokens_per_second', 'overhead_header',
+  'output_tokens_total', 'output_tokens_counted_total',
+  // engine
+  'dropped_iterations', 'scenario_errors', 'invalid_samples',
+]);
+
+const PREFIXES = [
+  'batch_status:', 'batches_', 'integrity_', 'iterations:', 'iterations_failed:', 'overhead:',
+  'ttft:', 'itl:', 'tpot:', 'e2e:', 'tokens_per_second:', 'output_tokens_total:', 'output_tokens_source:',
+];
+
+const REQUEST_NAME = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S*( \[[^\]]+\])?$/;
+
+export function isKnownMetric(metric: string): boolean {
+  return EXACT.has(metric) || PREFIXES.some((p) => metric.startsWith(p)) || REQUEST_NAME.test(metric);
+}
+
+export const KNOWN_METRICS_HINT =
+  "a request name such as 'POST /v1/files [upload]', http_req_duration, errors, http_reqs, integrity, batch_turnaround, batch_status:<status>, ttft, itl, tokens_per_second, overhead, or a counter";
