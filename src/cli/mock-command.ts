@@ -96,13 +96,26 @@ export function mockCommandBuilder(y: Argv): Argv {
  * Runs `batch-load mock`: starts the server, prints one line, and resolves 0 once SIGINT/SIGTERM
  * (or io.signal) has closed it. A bad option: one line on stderr, resolves 2 without listening.
  */
+/**
+ * The tester's own credential env vars, read when the matching flag (and config key) is absent,
+ * so a mock and the tester share one Secret (the Helm chart's in-cluster mock does).
+ */
+export function withCredentialEnv(options: MockServerOptions, env: Record<string, string | undefined>): MockServerOptions {
+  const auth = { ...options.auth };
+  if (auth.adminUser === undefined && env.BASIC_AUTH_USERNAME) auth.adminUser = env.BASIC_AUTH_USERNAME;
+  if (auth.adminPassword === undefined && env.BASIC_AUTH_PASSWORD) auth.adminPassword = env.BASIC_AUTH_PASSWORD;
+  const key = env.API_KEY || env.LOCUST_API_KEY;
+  if (key && !(auth.staticKeys ?? []).includes(key)) auth.staticKeys = [...(auth.staticKeys ?? []), key];
+  return { ...options, auth };
+}
+
 export async function runMock(
   argv: Record<string, unknown>,
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; signal?: AbortSignal },
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; signal?: AbortSignal; env?: Record<string, string | undefined> },
 ): Promise<number> {
   let options: MockServerOptions;
   try {
-    options = await optionsFromArgv(argv);
+    options = withCredentialEnv(await optionsFromArgv(argv), io.env ?? {});
   } catch (err) {
     io.stderr.write(`batch-load mock: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;

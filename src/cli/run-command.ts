@@ -13,6 +13,7 @@ import { renderRunReport } from './report-output.js';
 import { ProgressReporter } from './report-output.js';
 import { writeRunOutputs } from './report-output.js';
 import type { CliIO } from './io.js';
+import { IGNORED_LOCUST_FLAGS } from './run-options.js';
 import { runBurstCommand } from './burst-command.js';
 
 const BOOLEAN_KEYS = new Set<keyof RawRunOptions>(['pollJitter', 'defaultThresholds', 'onlySummary', 'stream']);
@@ -59,6 +60,9 @@ export function toRawOptions(argv: Record<string, unknown>, env: Record<string, 
 
 export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): Promise<number> {
   const err = (line: string) => io.stderr.write(`batch-load: ${redactor.redact(line)}\n`);
+  for (const [flag, why] of Object.entries(IGNORED_LOCUST_FLAGS)) {
+    if (argv[flag] !== undefined) err(`note: --${flag} is accepted for Locust compatibility and ignored: ${why}`);
+  }
   let config: RunConfig;
   try {
     config = await loadRunConfig(toRawOptions(argv, io.env), { env: io.env, cwd: io.cwd });

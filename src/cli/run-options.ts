@@ -11,6 +11,19 @@ const BATCH = 'Batch workflow:';
 const ONLINE = 'Online scenarios (chat, responses, embeddings):';
 const CHECKS = 'Thresholds:';
 const OUTPUT = 'Output:';
+const LOCUST = 'Locust flags accepted and ignored (a note on stderr says why):';
+
+/** Locust flags users carry over from their scripts: accepted, not acted on, each with a note. */
+export const IGNORED_LOCUST_FLAGS: Record<string, string> = {
+  html: 'no HTML report; use --json (mergeable) or --csv',
+  loglevel: 'batch-load has one log level',
+  locustfile: 'batch-load runs its built-in scenarios (--scenario)',
+  'csv-full-history': '--csv always writes PREFIX_stats_history.csv',
+  'exit-code-on-error': 'the exit code follows the thresholds (1 when one fails)',
+  autostart: 'batch-load always starts at once',
+  autoquit: 'batch-load always quits when the run ends',
+  'print-stats': 'live progress is printed every --progress-interval',
+};
 
 export function runOptionsBuilder<T>(y: Argv<T>) {
   return y
@@ -71,5 +84,13 @@ export function runOptionsBuilder<T>(y: Argv<T>) {
     .option('csv', { type: 'string', group: OUTPUT, describe: 'Write Locust-style PREFIX_stats.csv, PREFIX_failures.csv, PREFIX_stats_history.csv' })
     .option('progress-interval', { type: 'string', group: OUTPUT, describe: 'Live progress every ... [default: 5s]' })
     .option('only-summary', { type: 'boolean', group: OUTPUT, describe: 'No live progress, only the end summary' })
-    .option('run-id', { type: 'string', group: OUTPUT, describe: 'Run id recorded in batch metadata and reports [default: a UUID]' });
+    .option('run-id', { type: 'string', group: OUTPUT, describe: 'Run id recorded in batch metadata and reports [default: a UUID]' })
+    .option('html', { type: 'string', group: LOCUST, describe: IGNORED_LOCUST_FLAGS.html })
+    .option('loglevel', { alias: 'L', type: 'string', group: LOCUST, describe: IGNORED_LOCUST_FLAGS.loglevel })
+    .option('locustfile', { alias: 'f', type: 'string', group: LOCUST, describe: IGNORED_LOCUST_FLAGS.locustfile })
+    .option('csv-full-history', { type: 'boolean', group: LOCUST, describe: IGNORED_LOCUST_FLAGS['csv-full-history'] })
+    .option('exit-code-on-error', { type: 'string', group: LOCUST, describe: IGNORED_LOCUST_FLAGS['exit-code-on-error'] })
+    .option('autostart', { type: 'boolean', group: LOCUST, describe: IGNORED_LOCUST_FLAGS.autostart })
+    .option('autoquit', { type: 'string', group: LOCUST, describe: IGNORED_LOCUST_FLAGS.autoquit })
+    .option('print-stats', { type: 'boolean', group: LOCUST, describe: IGNORED_LOCUST_FLAGS['print-stats'] });
 }

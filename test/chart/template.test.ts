@@ -191,11 +191,29 @@ describe('every run option is settable', () => {
     requestTimeout: ['--request-timeout', '30s', '30s'],
     progressInterval: ['--progress-interval', '10s', '10s'],
     seed: ['--seed', 1234, '1234'],
+    chatHost: ['--chat-host', 'http://chat.svc:4000', 'http://chat.svc:4000'],
+    responsesHost: ['--responses-host', 'http://resp.svc:4000', 'http://resp.svc:4000'],
+    embeddingsHost: ['--embeddings-host', 'http://emb.svc:4000', 'http://emb.svc:4000'],
+    baselineHost: ['--baseline-host', 'http://upstream.svc:8000', 'http://upstream.svc:8000'],
+    baselineRatio: ['--baseline-ratio', 0.5, '0.5'],
+    overheadHeader: ['--overhead-header', 'x-proxy-overhead-ms', 'x-proxy-overhead-ms'],
+    chatModel: ['--chat-model', 'gpt-4o', 'gpt-4o'],
+    responsesModel: ['--responses-model', 'o4-mini', 'o4-mini'],
+    embeddingsModel: ['--embeddings-model', 'text-embedding-3-large', 'text-embedding-3-large'],
+    prompt: ['--prompt', 'Say hello', 'Say hello'],
+    promptRepeat: ['--prompt-repeat', 150, '150'],
+    maxTokens: ['--max-tokens', 64, '64'],
+    streamRatio: ['--stream-ratio', 0.25, '0.25'],
+    user: ['--user', 'load-test-user', 'load-test-user'],
+    embeddingInputs: ['--embedding-inputs', 4, '4'],
+    encodingFormat: ['--encoding-format', 'base64', 'base64'],
+    dimensions: ['--dimensions', 256, '256'],
   };
   const booleans: Record<string, string> = {
     pollJitter: 'poll-jitter',
     onlySummary: 'only-summary',
     defaultThresholds: 'default-thresholds',
+    stream: 'stream',
   };
   const special = ['thresholds', 'p95ThresholdMs', 'errorRateThreshold', 'extraArgs'];
 

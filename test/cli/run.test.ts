@@ -59,6 +59,16 @@ describe('batch-load run', () => {
     expect(run.stdout).not.toMatch(/req\/s \|/); // --only-summary: no progress lines
   });
 
+  it('accepts the other Locust flags users carry over, each with a one-line note', async () => {
+    const run = await runCli(['-H', mock.url, '-u', '1', '-t', '500ms', ...FAST, '--api-key', 'sk-test-static-key-0001', '--html', 'r.html', '-L', 'DEBUG', '--csv-full-history']);
+    expect(run.code).toBe(0);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'batch-load: note: --html is accepted for Locust compatibility and ignored: no HTML report; use --json (mergeable) or --csv',
+      'batch-load: note: --loglevel is accepted for Locust compatibility and ignored: batch-load has one log level',
+      'batch-load: note: --csv-full-history is accepted for Locust compatibility and ignored: --csv always writes PREFIX_stats_history.csv',
+    ]);
+  });
+
   it('--json and --csv write the whole result; secrets appear nowhere', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bl-out-'));
     const key = 'sk-test-static-key-0001';

@@ -204,14 +204,31 @@ the tester's own defaults apply otherwise. Secrets never appear here. */}}
   (list "maxWait" "--max-wait")
   (list "requestTimeout" "--request-timeout")
   (list "progressInterval" "--progress-interval")
-  (list "seed" "--seed") }}
+  (list "seed" "--seed")
+  (list "chatHost" "--chat-host")
+  (list "responsesHost" "--responses-host")
+  (list "embeddingsHost" "--embeddings-host")
+  (list "baselineHost" "--baseline-host")
+  (list "baselineRatio" "--baseline-ratio")
+  (list "overheadHeader" "--overhead-header")
+  (list "chatModel" "--chat-model")
+  (list "responsesModel" "--responses-model")
+  (list "embeddingsModel" "--embeddings-model")
+  (list "prompt" "--prompt")
+  (list "promptRepeat" "--prompt-repeat")
+  (list "maxTokens" "--max-tokens")
+  (list "streamRatio" "--stream-ratio")
+  (list "user" "--user")
+  (list "embeddingInputs" "--embedding-inputs")
+  (list "encodingFormat" "--encoding-format")
+  (list "dimensions" "--dimensions") }}
 {{- range $flags }}
 {{- $v := index $r (index . 0) }}
 {{- if not (or (kindIs "invalid" $v) (and (kindIs "string" $v) (eq $v ""))) }}
 {{- $args = concat $args (list (index . 1) (toString $v)) }}
 {{- end }}
 {{- end }}
-{{- range $flag := list (list "defaultThresholds" "default-thresholds") (list "onlySummary" "only-summary") (list "pollJitter" "poll-jitter") }}
+{{- range $flag := list (list "defaultThresholds" "default-thresholds") (list "onlySummary" "only-summary") (list "pollJitter" "poll-jitter") (list "stream" "stream") }}
 {{- $v := index $r (index $flag 0) }}
 {{- if kindIs "bool" $v }}
 {{- $args = append $args (printf "--%s%s" (ternary "" "no-" $v) (index $flag 1)) }}
@@ -237,4 +254,26 @@ the parser merges repeated flags. */}}
 {{- $args = append $args (toString .) }}
 {{- end }}
 {{- toYaml $args }}
+{{- end }}
+
+{{/*
+Credential env vars from the Secret (the chart's, or existingSecret), for the tester and the
+in-cluster mock alike: the mock reads the same API_KEY / BASIC_AUTH_* variables, so both agree.
+*/}}
+{{- define "batch-load.credentialEnv" -}}
+{{- $chartSecret := and (not .Values.auth.existingSecret) (or .Values.auth.apiKey .Values.auth.basicAuthUsername .Values.auth.basicAuthPassword) }}
+{{- $secretName := include "batch-load.secretName" . }}
+{{- $keys := .Values.auth.existingSecretKeys }}
+{{- range $env, $field := dict "API_KEY" "apiKey" "BASIC_AUTH_USERNAME" "basicAuthUsername" "BASIC_AUTH_PASSWORD" "basicAuthPassword" }}
+{{- if or $.Values.auth.existingSecret (and $chartSecret (index $.Values.auth $field)) }}
+- name: {{ $env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secretName }}
+      key: {{ index $keys $field }}
+      {{- if $.Values.auth.existingSecret }}
+      optional: true
+      {{- end }}
+{{- end }}
+{{- end }}
 {{- end }}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
-import { mockCommandBuilder, parseFaultRoute, runMock } from '../../../src/cli/mock-command.js';
+import { mockCommandBuilder, parseFaultRoute, runMock, withCredentialEnv } from '../../../src/cli/mock-command.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -91,5 +91,18 @@ describe('batch-load mock', () => {
       'POST /ai/v1/files',
       { error500: 0.1, error429: 0.2, reset: 0, truncated: 0.3 },
     ]);
+  });
+});
+
+describe('credential env vars', () => {
+  it('BASIC_AUTH_* and API_KEY fill what no flag or config set; flags win', () => {
+    const env = { BASIC_AUTH_USERNAME: 'ops', BASIC_AUTH_PASSWORD: 'pw-env', API_KEY: 'sk-env' };
+    expect(withCredentialEnv({}, env).auth).toEqual({ adminUser: 'ops', adminPassword: 'pw-env', staticKeys: ['sk-env'] });
+    expect(withCredentialEnv({ auth: { adminPassword: 'pw-flag', staticKeys: ['sk-flag'] } }, env).auth).toEqual({
+      adminUser: 'ops',
+      adminPassword: 'pw-flag',
+      staticKeys: ['sk-flag', 'sk-env'],
+    });
+    expect(withCredentialEnv({}, {}).auth).toEqual({});
   });
 });
