@@ -1,18 +1,16 @@
 // The arguments the chart renders must be accepted by the tester's own option parser (strict
 // mode, the same parser configuration as src/cli/main.ts) and mean what the values say.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
+import { mockCommandBuilder } from '../../src/cli/mock-command.js';
 import { runOptionsBuilder } from '../../src/cli/run-options.js';
-import { REPO_ROOT, helmTemplate } from '../helpers/helm.js';
+import { helmTemplate } from '../helpers/helm.js';
 
-function parseRun(args: string[]): Record<string, unknown> {
-  expect(args[0]).toBe('run');
+/** Parses args the way src/cli/main.ts does (strict, default parser configuration). */
+function parseStrict(args: string[], command: string | string[], builder: (y: Argv) => Argv): Record<string, unknown> {
   let failure: string | undefined;
   const argv = yargs(args)
-    .parserConfiguration({ 'duplicate-arguments-array': false })
-    .command(['run', '$0'], 'run', (y) => runOptionsBuilder(y))
+    .command(command, 'command', builder)
     .strict()
     .help(false)
     .version(false)
@@ -23,6 +21,11 @@ function parseRun(args: string[]): Record<string, unknown> {
     .parseSync();
   expect(failure, `rendered args rejected by the CLI parser: ${args.join(' ')}`).toBeUndefined();
   return argv as Record<string, unknown>;
+}
+
+function parseRun(args: string[]): Record<string, unknown> {
+  expect(args[0]).toBe('run');
+  return parseStrict(args, ['run', '$0'], (y) => runOptionsBuilder(y) as unknown as Argv);
 }
 
 function renderedArgs(values: Record<string, unknown>): string[] {
@@ -111,24 +114,10 @@ describe('rendered Job args against the CLI parser', () => {
   });
 });
 
-// The mock command lands separately; check its flags once src/cli/mock-command.ts exists.
-const mockCommand = join(REPO_ROOT, 'src/cli/mock-command.ts');
-describe.skipIf(!existsSync(mockCommand))('rendered mock Deployment args against the CLI parser', () => {
+describe('rendered mock Deployment args against the CLI parser', () => {
   it('`mock --port --bind` are flags the mock command knows', async () => {
-    const mod = (await import(/* @vite-ignore */ mockCommand)) as { mockCommandBuilder: (y: unknown) => unknown };
     const args = helmTemplate({ mock: { enabled: true } }).find('Deployment')!.spec.template.spec.containers[0].args as string[];
-    let failure: string | undefined;
-    const argv = yargs(args)
-      .command('mock', 'mock', (y) => mod.mockCommandBuilder(y) as typeof y)
-      .strict()
-      .help(false)
-      .version(false)
-      .exitProcess(false)
-      .fail((msg, err) => {
-        failure = msg ?? err?.message;
-      })
-      .parseSync() as Record<string, unknown>;
-    expect(failure).toBeUndefined();
+    const argv = parseStrict(args, 'mock', (y) => mockCommandBuilder(y));
     expect(String(argv.port)).toBe('8080');
     expect(argv.bind).toBe('0.0.0.0');
   });
