@@ -24,7 +24,7 @@ import { createRandom, weightedPicker } from './random.js';
 import { assertReachable } from './reachability.js';
 import { SharedApiKey } from './shared-key.js';
 import { sleep } from './sleep.js';
-import { derivedMetrics } from './derived.js';
+import { computeOverhead } from '../scenarios/online/overhead.js';
 import type { MockStats } from '../mock/index.js';
 
 export interface ProgressInfo {
@@ -184,7 +184,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     clearInterval(progressTimer);
 
     const metrics = recorder.snapshot();
-    const derived = derivedMetrics(metrics, config);
+    // values thresholds can name that are computed, not recorded (proxy overhead)
+    const derived = computeOverhead(metrics).derived;
     const thresholds = evaluateThresholds(config.thresholds, metrics, derived);
     const passed = thresholds.every((t) => t.passed);
     return {

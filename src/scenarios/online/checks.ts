@@ -43,31 +43,28 @@ export function parseChunk(data: string): Json {
 }
 
 /**
- * Chat usage `{prompt_tokens, completion_tokens, total_tokens}`: the completion count, or
- * undefined when the server sent none. Inconsistent usage (non-integers, total ≠ sum) fails.
+ * Output tokens of a usage object, or undefined when the server sent none. Inconsistent usage
+ * (non-integers, total ≠ input + output) fails. Chat names the fields prompt/completion,
+ * Responses input/output.
  */
-export function chatUsageTokens(usage: unknown): number | undefined {
+function usageOutputTokens(usage: unknown, inputKey: string, outputKey: string): number | undefined {
   if (usage === undefined || usage === null) return undefined;
   if (!isObject(usage)) fail(REASONS.usageInconsistent);
-  const { prompt_tokens: p, completion_tokens: c, total_tokens: t } = usage;
-  if (!isCount(c) || (p !== undefined && !isCount(p)) || (t !== undefined && !isCount(t))) {
+  const input = usage[inputKey];
+  const output = usage[outputKey];
+  const total = usage.total_tokens;
+  if (!isCount(output) || (input !== undefined && !isCount(input)) || (total !== undefined && !isCount(total))) {
     fail(REASONS.usageInconsistent);
   }
-  if (isCount(p) && isCount(t) && t !== p + c) fail(REASONS.usageInconsistent);
-  return c;
+  if (isCount(input) && isCount(total) && total !== input + output) fail(REASONS.usageInconsistent);
+  return output;
 }
 
-/** Responses usage `{input_tokens, output_tokens, total_tokens}`. */
-export function responsesUsageTokens(usage: unknown): number | undefined {
-  if (usage === undefined || usage === null) return undefined;
-  if (!isObject(usage)) fail(REASONS.usageInconsistent);
-  const { input_tokens: i, output_tokens: o, total_tokens: t } = usage;
-  if (!isCount(o) || (i !== undefined && !isCount(i)) || (t !== undefined && !isCount(t))) {
-    fail(REASONS.usageInconsistent);
-  }
-  if (isCount(i) && isCount(t) && t !== i + o) fail(REASONS.usageInconsistent);
-  return o;
-}
+/** Chat usage `{prompt_tokens, completion_tokens, total_tokens}`: the completion count. */
+export const chatUsageTokens = (usage: unknown) => usageOutputTokens(usage, 'prompt_tokens', 'completion_tokens');
+
+/** Responses usage `{input_tokens, output_tokens, total_tokens}`: the output count. */
+export const responsesUsageTokens = (usage: unknown) => usageOutputTokens(usage, 'input_tokens', 'output_tokens');
 
 /** A non-streaming chat completion: choices with content (or tool calls), sane usage. */
 export function checkChatCompletion(body: unknown): number | undefined {
