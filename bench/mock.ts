@@ -8,7 +8,8 @@
  *
  * `--upload`: a multipart upload of --mb MB (default 100) streamed from one reused 64 KB chunk,
  * --runs times against a fresh server each; prints the server's RSS growth (peak during the
- * upload − RSS before it, sampled every 5 ms) and the upload throughput, and their medians.
+ * upload − RSS before it, sampled every 5 ms), the upload throughput and the server's CPU time,
+ * and their medians.
  *
  * The server runs from src/ through tsx: a compiled dist/ build measured the same CPU per request
  * (tsx costs nothing per request once loaded), so the bench does not build first.
@@ -157,6 +158,7 @@ async function uploadBench(): Promise<void> {
   process.stdout.write(`bench:mock --upload  POST /v1/files, ${mb} MB multipart, server on CPU 0, client on CPU 1, ${runs} runs\n`);
   const growth: number[] = [];
   const speed: number[] = [];
+  const cpuMs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const server = await startServerChild({ auth: { noAuth: true } }, 0, 5);
     try {
@@ -171,12 +173,17 @@ async function uploadBench(): Promise<void> {
       const after = await server.probe();
       growth.push((after.peakRss - before.rss) / MB);
       speed.push(mb / (ms / 1000));
-      process.stdout.write(`run ${i + 1}: server RSS +${growth[i]!.toFixed(1)} MB, ${speed[i]!.toFixed(0)} MB/s (${ms.toFixed(0)} ms)\n`);
+      cpuMs.push((after.cpu - before.cpu) / 1000);
+      process.stdout.write(
+        `run ${i + 1}: server RSS +${growth[i]!.toFixed(1)} MB, ${speed[i]!.toFixed(0)} MB/s (${ms.toFixed(0)} ms), server CPU ${cpuMs[i]!.toFixed(0)} ms\n`,
+      );
     } finally {
       await server.stop();
     }
   }
-  process.stdout.write(`median: server RSS +${median(growth).toFixed(1)} MB, ${median(speed).toFixed(0)} MB/s\n`);
+  process.stdout.write(
+    `median: server RSS +${median(growth).toFixed(1)} MB, ${median(speed).toFixed(0)} MB/s, server CPU ${median(cpuMs).toFixed(0)} ms\n`,
+  );
 }
 
 const at = process.argv.indexOf('--upload-client');
