@@ -11,6 +11,7 @@ export type {
   MockFileOptions,
   MockEmbeddingOptions,
   MockFaultOptions,
+  MockRetentionOptions,
   FaultRates,
   BatchFaultRates,
 } from './config/options.js';

@@ -49,7 +49,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const faultRng = rng('faults');
   const stats = new StatsCollector();
   const timers = new TimerRegistry();
-  const fileStore = await FileStore.create(stats);
+  const fileStore = await FileStore.create(stats, resolved.retention, timers);
   const auth = new AuthGate(resolved.auth.noAuth, resolved.auth.adminUser, resolved.auth.adminPassword, resolved.auth.staticKeys);
 
   const deps: InferenceDeps = {
@@ -68,7 +68,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     '/v1/embeddings': embeddings,
   };
 
-  const batchStore = new BatchStore(stats);
+  const batchStore = new BatchStore(stats, fileStore, resolved.retention, timers);
+  stats.storeSizes = () => ({ batches: batchStore.size, files: fileStore.size });
+  const snapshot = (): MockStats => {
+    batchStore.settleAll();
+    return stats.snapshot();
+  };
   // Filled once the router exists: batch lines use the fault plan of their online route.
   const routesByKey = new Map<string, Route>();
   const processor = new BatchProcessor({
@@ -92,7 +97,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     chat,
     responses,
     embeddings,
-    statsHandler: () => json(200, JSON.stringify(stats.snapshot())),
+    statsHandler: () => json(200, JSON.stringify(snapshot())),
   });
   for (const route of router.routes()) routesByKey.set(route.routeKey, route);
 
@@ -203,7 +208,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   return {
     url: `http://${host}:${port}`,
     port,
-    stats: () => stats.snapshot(),
+    stats: snapshot,
     close(): Promise<void> {
       closing ??= (async () => {
         timers.closeAll();

@@ -10,13 +10,25 @@ export interface MockStats {
   };
   batches: {
     created: number;
-    /** Current number of batches in each status. */
+    /** Batches in each status: the current one, or for an evicted batch its final one. */
     byStatus: Record<string, number>;
+    /** Batches held now (not yet evicted). */
+    stored: number;
+    /** Terminal batches evicted past the retention limits (with their files). */
+    evicted: number;
   };
   /** Batch lines run internally (never counted in `requests`): status code or `batch_expired` / `batch_cancelled` / `request_timeout`. */
   batchLines: { total: number; byStatus: Record<string, number> };
   apiKeys: { created: number };
-  files: { created: number; deleted: number; uploadedBytes: number };
+  files: {
+    created: number;
+    deleted: number;
+    uploadedBytes: number;
+    /** Files held now. */
+    stored: number;
+    /** Files evicted: with their batch, or unbatched uploads past the retention limits. */
+    evicted: number;
+  };
 }
 
 export class StatsCollector {
@@ -30,6 +42,10 @@ export class StatsCollector {
   filesCreated = 0;
   filesDeleted = 0;
   uploadedBytes = 0;
+  batchesEvicted = 0;
+  filesEvicted = 0;
+  /** How many batches and files are held now (set by the server once the stores exist). */
+  storeSizes: () => { batches: number; files: number } = () => ({ batches: 0, files: 0 });
 
   recordRequest(routeKey: string, outcome: string): void {
     this.total++;
@@ -54,12 +70,24 @@ export class StatsCollector {
   snapshot(): MockStats {
     const byRoute: Record<string, Record<string, number>> = {};
     for (const [route, outcomes] of this.byRoute) byRoute[route] = Object.fromEntries(outcomes);
+    const stored = this.storeSizes();
     return {
       requests: { total: this.total, byRoute },
-      batches: { created: this.batchesCreated, byStatus: Object.fromEntries(this.batchesByStatus) },
+      batches: {
+        created: this.batchesCreated,
+        byStatus: Object.fromEntries(this.batchesByStatus),
+        stored: stored.batches,
+        evicted: this.batchesEvicted,
+      },
       batchLines: { total: this.linesTotal, byStatus: Object.fromEntries(this.linesByStatus) },
       apiKeys: { created: this.apiKeysCreated },
-      files: { created: this.filesCreated, deleted: this.filesDeleted, uploadedBytes: this.uploadedBytes },
+      files: {
+        created: this.filesCreated,
+        deleted: this.filesDeleted,
+        uploadedBytes: this.uploadedBytes,
+        stored: stored.files,
+        evicted: this.filesEvicted,
+      },
     };
   }
 }

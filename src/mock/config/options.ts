@@ -25,9 +25,12 @@
  *   "batch": {
  *     "validatingMs": 150, "finalizingMs": 100, "cancellingMs": 100,
  *     "lineConcurrency": 16,        // lines of one batch in flight at once
- *     "expiryMs": 86400000,         // completion window; then `expired` (the 24h of the API)
+ *     "expiryMs": 86400000,         // what a "24h" completion window lasts; then `expired`
+ *     "anyCompletionWindow": false, // true: also accept windows like "10m" or "30s" in the create body
+ *     "msTimestamps": false,        // true: Batch *_at timestamps carry milliseconds (1732912345.123)
  *     "maxLines": 50000, "maxErrors": 100 // validation errors reported per failed batch
  *   },
+ *   "retention": { "count": 10000, "ageMs": 0 }, // terminal batches (and unbatched uploads) kept; 0 = no limit
  *   "files": { "maxFileBytes": 536870912, "maxBatchFileBytes": 209715200, "maxJsonBodyBytes": 33554432 },
  *   "embeddings": { "defaultDimensions": 1536, "maxDimensions": 3072 },
  *   "faults": {
@@ -59,7 +62,19 @@ export interface MockServerOptions {
   files?: MockFileOptions;
   embeddings?: MockEmbeddingOptions;
   faults?: MockFaultOptions;
+  retention?: MockRetentionOptions;
   seed?: number;
+}
+
+/**
+ * What the store keeps. A batch is eligible for eviction once terminal; it goes, with its input,
+ * output and error files, when more than `count` newer batches are terminal, or `ageMs` after it
+ * became terminal. An uploaded file no batch uses goes the same way (count and age counted among
+ * such files, from its upload). 0 = no limit. Evicted ids answer 404 like unknown ones.
+ */
+export interface MockRetentionOptions {
+  count?: number;
+  ageMs?: number;
 }
 
 export interface MockAuthOptions {
@@ -85,6 +100,10 @@ export interface MockBatchOptions {
   cancellingMs?: number;
   lineConcurrency?: number;
   expiryMs?: number;
+  /** Accept any completion_window that is a duration ("10m", "30s", "2h"); that batch's window is it. */
+  anyCompletionWindow?: boolean;
+  /** Batch object timestamps with millisecond fractions instead of whole seconds. */
+  msTimestamps?: boolean;
   maxLines?: number;
   maxErrors?: number;
 }

@@ -98,11 +98,14 @@ const SHAPE: Shape = {
     cancellingMs: nonNegative,
     lineConcurrency: number(1, 10_000, true),
     expiryMs: number(1),
+    anyCompletionWindow: boolean,
+    msTimestamps: boolean,
     maxLines: positiveInt,
     maxErrors: positiveInt,
   },
   files: { maxFileBytes: positiveInt, maxBatchFileBytes: positiveInt, maxJsonBodyBytes: positiveInt },
   embeddings: { defaultDimensions: positiveInt, maxDimensions: positiveInt },
+  retention: { count: number(0, Number.MAX_SAFE_INTEGER, true), ageMs: nonNegative },
   faults: {
     global: FAULT_RATES,
     routes: (v, name) => {
