@@ -5,7 +5,7 @@
  * Per run it prints the mock's CPU time per completed workflow, its peak RSS and what the store
  * holds; at the end, the last run's CPU per workflow against the first's (target: within 10 %).
  *
- * Options: --runs 3 --duration 90 --users 1000 --spawn-rate 100 --retain 1000 [--retain-for 60s]
+ * Options: --runs 3 --duration 90 --users 1000 --spawn-rate 100 --retain 5000 [--retain-for 60s]
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const seconds = arg('duration', '90');
   const users = arg('users', '1000');
   const spawnRate = arg('spawn-rate', '100');
-  const retention = { count: Number(arg('retain', '1000')), ageMs: parseDurationMs(arg('retain-for', '0')) };
+  const retention = { count: Number(arg('retain', '5000')), ageMs: parseDurationMs(arg('retain-for', '0')) };
   if (!hasTaskset) process.stderr.write('warning: taskset not available, processes are not pinned\n');
   const server = await startServerChild({ auth: { noAuth: true }, retention, batch: { msTimestamps: true } }, 0, 200);
   process.stdout.write(

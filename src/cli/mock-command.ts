@@ -37,6 +37,8 @@ const FLAGS: FlagSpec[] = [
   { flag: 'jitter-ratio', path: 'latency.jitterRatio', kind: 'number', describe: 'Scale each delay by uniform 1±r (0..1) [default: 0]', group: 'Latency' },
   { flag: 'default-max-tokens', path: 'latency.defaultMaxTokens', kind: 'number', describe: 'Output tokens when a request sets no max_tokens [default: 16]', group: 'Latency' },
   { flag: 'max-tokens-cap', path: 'latency.maxTokensCap', kind: 'number', describe: 'Upper bound on output tokens [default: 4096]', group: 'Latency' },
+  { flag: 'max-concurrency', path: 'capacity.maxConcurrency', kind: 'number', describe: 'Generations (online and batch lines) running at once; the rest queue, the wait adding to their time to first token (0 = unlimited) [default: 0]', group: 'Capacity' },
+  { flag: 'max-queue', path: 'capacity.maxQueue', kind: 'number', describe: 'Online requests that may wait for a slot; beyond, 429 with retry-after [default: unbounded]', group: 'Capacity' },
   { flag: 'validating', path: 'batch.validatingMs', kind: 'duration', describe: 'Time a batch spends validating [default: 150ms]', group: 'Batches' },
   { flag: 'finalizing', path: 'batch.finalizingMs', kind: 'duration', describe: 'Time a batch spends finalizing [default: 100ms]', group: 'Batches' },
   { flag: 'cancelling', path: 'batch.cancellingMs', kind: 'duration', describe: 'Time from cancelling to cancelled [default: 100ms]', group: 'Batches' },

@@ -12,9 +12,11 @@ export type {
   MockEmbeddingOptions,
   MockFaultOptions,
   MockRetentionOptions,
+  MockCapacityOptions,
   FaultRates,
   BatchFaultRates,
 } from './config/options.js';
 export type { MockStats } from './stats.js';
+export type { CapacityStats } from './capacity.js';
 export { loadMockConfigFile } from './config/file.js';
 export { MockConfigError, resolveOptions } from './config/resolve.js';

@@ -3,6 +3,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AuthGate } from './auth/auth.js';
 import { BatchLineRunner } from './batches/line-runner.js';
+import { CapacityGate } from './capacity.js';
 import { BatchProcessor } from './batches/processor.js';
 import { BatchRoutes } from './batches/routes.js';
 import { BatchStore } from './batches/store.js';
@@ -52,12 +53,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const fileStore = await FileStore.create(stats, resolved.retention, timers);
   const auth = new AuthGate(resolved.auth.noAuth, resolved.auth.adminUser, resolved.auth.adminPassword, resolved.auth.staticKeys);
 
+  const { maxConcurrency, maxQueue } = resolved.capacity;
+  const capacity = maxConcurrency > 0 ? new CapacityGate(maxConcurrency, maxQueue, resolved.faults.retryAfterSeconds) : null;
+  if (capacity !== null) stats.capacity = () => capacity.snapshot();
   const deps: InferenceDeps = {
     options: resolved,
     latency: new LatencyModel(resolved.latency, rng('latency')),
     text: new MockText(resolved.latency.maxTokensCap),
     timers,
     ids: new SequentialIds(''),
+    capacity,
   };
   const chat = new ChatCompletions(deps);
   const responses = new Responses(deps);
@@ -212,6 +217,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     close(): Promise<void> {
       closing ??= (async () => {
         timers.closeAll();
+        capacity?.releaseAll();
         processor.wakeAll();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();

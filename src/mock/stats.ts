@@ -1,3 +1,5 @@
+import { type CapacityStats, NO_CAPACITY_STATS } from './capacity.js';
+
 /**
  * Server-side counters, so a test can reconcile a run's counts with what the server saw.
  * Only counters and gauges: memory does not grow with traffic (route keys are a fixed set).
@@ -29,6 +31,8 @@ export interface MockStats {
     /** Files evicted: with their batch, or unbatched uploads past the retention limits. */
     evicted: number;
   };
+  /** The capacity model (--max-concurrency): limits, current and peak concurrency and queue depth. */
+  capacity: CapacityStats;
 }
 
 export class StatsCollector {
@@ -46,6 +50,7 @@ export class StatsCollector {
   filesEvicted = 0;
   /** How many batches and files are held now (set by the server once the stores exist). */
   storeSizes: () => { batches: number; files: number } = () => ({ batches: 0, files: 0 });
+  capacity: () => CapacityStats = () => NO_CAPACITY_STATS;
 
   recordRequest(routeKey: string, outcome: string): void {
     this.total++;
@@ -88,6 +93,7 @@ export class StatsCollector {
         stored: stored.files,
         evicted: this.filesEvicted,
       },
+      capacity: { ...this.capacity() },
     };
   }
 }

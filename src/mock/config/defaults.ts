@@ -35,6 +35,8 @@ export interface ResolvedMockOptions {
   files: { maxFileBytes: number; maxBatchFileBytes: number; maxJsonBodyBytes: number };
   embeddings: { defaultDimensions: number; maxDimensions: number };
   retention: { count: number; ageMs: number };
+  /** maxQueue: Infinity when unbounded. */
+  capacity: { maxConcurrency: number; maxQueue: number };
   faults: {
     global: Required<FaultRates>;
     routes: Record<string, FaultRates>;
@@ -84,6 +86,7 @@ export function defaultOptions(): ResolvedMockOptions {
     files: { maxFileBytes: 512 * 1024 * 1024, maxBatchFileBytes: 200 * 1024 * 1024, maxJsonBodyBytes: 32 * 1024 * 1024 },
     embeddings: { defaultDimensions: 1536, maxDimensions: 3072 },
     retention: { count: 10_000, ageMs: 0 },
+    capacity: { maxConcurrency: 0, maxQueue: Number.POSITIVE_INFINITY },
     faults: {
       global: { ...NO_FAULTS },
       routes: {},

@@ -31,6 +31,7 @@
  *     "maxLines": 50000, "maxErrors": 100 // validation errors reported per failed batch
  *   },
  *   "retention": { "count": 10000, "ageMs": 0 }, // terminal batches (and unbatched uploads) kept; 0 = no limit
+ *   "capacity": { "maxConcurrency": 0, "maxQueue": 100 }, // generations at once (0 = unlimited); waiting beyond → 429
  *   "files": { "maxFileBytes": 536870912, "maxBatchFileBytes": 209715200, "maxJsonBodyBytes": 33554432 },
  *   "embeddings": { "defaultDimensions": 1536, "maxDimensions": 3072 },
  *   "faults": {
@@ -63,7 +64,20 @@ export interface MockServerOptions {
   embeddings?: MockEmbeddingOptions;
   faults?: MockFaultOptions;
   retention?: MockRetentionOptions;
+  capacity?: MockCapacityOptions;
   seed?: number;
+}
+
+/**
+ * The capacity model. At most `maxConcurrency` generations (chat, responses, completions,
+ * embeddings and batch lines alike) run at once; the others wait in one FIFO queue, the wait
+ * adding to their time to first token. An online request finding `maxQueue` already waiting is
+ * refused with 429 `rate_limit_exceeded` (batch lines always wait). `maxConcurrency` 0 (the
+ * default) turns the model off; `maxQueue` unset = an unbounded queue.
+ */
+export interface MockCapacityOptions {
+  maxConcurrency?: number;
+  maxQueue?: number;
 }
 
 /**

@@ -35,6 +35,7 @@ const number =
 const probability = number(0, 1);
 const nonNegative = number(0);
 const positiveInt = number(1, Number.MAX_SAFE_INTEGER, true);
+const count = number(0, Number.MAX_SAFE_INTEGER, true);
 
 const string: Check = (v, name) => (typeof v === 'string' && v.length > 0 ? v : fail(name, 'a non-empty string'));
 // Secrets: the message must not include the value.
@@ -105,7 +106,8 @@ const SHAPE: Shape = {
   },
   files: { maxFileBytes: positiveInt, maxBatchFileBytes: positiveInt, maxJsonBodyBytes: positiveInt },
   embeddings: { defaultDimensions: positiveInt, maxDimensions: positiveInt },
-  retention: { count: number(0, Number.MAX_SAFE_INTEGER, true), ageMs: nonNegative },
+  retention: { count: count, ageMs: nonNegative },
+  capacity: { maxConcurrency: count, maxQueue: count },
   faults: {
     global: FAULT_RATES,
     routes: (v, name) => {
