@@ -159,7 +159,7 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
     payload: {
       model: pick('model'),
       models,
-      prompt: v.prompt ?? DEFAULT_PROMPT,
+      prompt: pick('prompt'),
       promptRepeat: pick('promptRepeat'),
       maxTokens: v.maxTokens,
       streamRatio: v.streamRatio ?? (v.stream ? 1 : 0),
@@ -183,6 +183,3 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
     dataPath: needsBatch ? (v.data ?? p?.data ?? pick('data')) : undefined,
   };
 }
-
-/** The prompt when none is given: a sentence that fills context and defeats caches (with its UUID). */
-export const DEFAULT_PROMPT = "This is a test there will be no cache hits and we'll fill up the context";

@@ -110,7 +110,7 @@ export const RUN_OPTIONS = [
     describe: 'Model override for responses' },
   { key: 'embeddingsModel', type: 'string', group: GROUPS.online, default: 'text-embedding-3-small', defaultText: 'text-embedding-3-small, or --model when given',
     describe: 'Model override for embeddings' },
-  { key: 'prompt', type: 'string', group: GROUPS.online, defaultText: 'a fixed sentence',
+  { key: 'prompt', type: 'string', group: GROUPS.online, default: "This is a test there will be no cache hits and we'll fill up the context",
     describe: 'Prompt text; every request starts it with a fresh UUID, so no cache can serve it' },
   { key: 'promptRepeat', type: 'integer', group: GROUPS.online, default: 1, min: 1, max: 100_000,
     describe: 'Repeat the prompt N times, space-separated (the Locust suites this replaces use 150)' },

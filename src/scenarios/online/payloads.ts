@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PayloadConfig, ScenarioName } from '../../config/types.js';
+import { RUN_OPTIONS } from '../../options/run-options.js';
 
-/** The Locust scripts' prompt (the Locust scripts' prompt), repeated `promptRepeat` times. */
-export const DEFAULT_PROMPT = "This is a test there will be no cache hits and we'll fill up the context";
+/** The Locust scripts' prompt: the run option's default (src/options/run-options.ts). */
+export const DEFAULT_PROMPT = String(RUN_OPTIONS.find((o) => o.key === 'prompt')!.default);
 
 /** A JSON-safe marker; never appears in user text after JSON escaping of the quotes around it. */
 const SLOT = '\u0000uuid-slot\u0000';
