@@ -12,6 +12,7 @@ import { processIO, type CliIO } from './io.js';
 import { installSignalHandlers } from './signals.js';
 import { mockCommandBuilder } from './mock-command.js';
 import { serveCommandBuilder } from './serve-command.js';
+import { dataCommandBuilder } from './data-command.js';
 
 class UsageError extends Error {}
 
@@ -52,6 +53,15 @@ export async function main(argv: string[], ioOverride?: CliIO): Promise<number> 
         async (a) => {
           const { runMock } = await import('./mock-command.js');
           exitCode = await runMock(a as Record<string, unknown>, io);
+        },
+      )
+      .command(
+        'data',
+        'Generate a Batch API input file (JSONL): synthetic prompts of given token lengths, or from a prompts file',
+        (c) => dataCommandBuilder(c),
+        async (a) => {
+          const { runData } = await import('./data-command.js');
+          exitCode = await runData(a as Record<string, unknown>, io);
         },
       )
       .command(

@@ -8,7 +8,7 @@ import { RUN_OPTIONS } from './run-options.js';
 import { valueSchema, type JsonSchema } from './schema.js';
 import { flagOf, type OptionSpec } from './spec.js';
 
-export const BEGIN = '>>> generated from src/options/run-options.ts by `npm run gen`: edit the registry, not this block';
+export const BEGIN = '>>> generated from the option registry (src/options) by `npm run gen`: edit the registry, not this block';
 export const END = '<<< end of generated block';
 
 /** Options the chart renders from `run.<value>`. host is rendered by the template itself (mock Service). */
@@ -59,11 +59,15 @@ export function helpersOptionLists(table?: readonly OptionSpec[]): string {
   ].join('\n');
 }
 
-/** Replaces the text between the BEGIN and END marker lines of `text` (markers kept). */
-export function replaceBlock(text: string, body: string, file: string): string {
-  const start = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`${file}: generated-block markers not found`);
+/**
+ * Replaces the text between the BEGIN and END marker lines of `text` (markers kept). A named
+ * block's markers end with ` [name]` (several blocks in one file).
+ */
+export function replaceBlock(text: string, body: string, file: string, name?: string): string {
+  const tag = name ? ` [${name}]` : '';
+  const start = text.indexOf(BEGIN + tag);
+  const end = text.indexOf(END + tag, start);
+  if (start < 0 || end < start) throw new Error(`${file}: generated-block markers${tag} not found`);
   const afterBegin = text.indexOf('\n', start) + 1;
   const endLineStart = text.lastIndexOf('\n', end) + 1;
   return `${text.slice(0, afterBegin)}${body}\n${text.slice(endLineStart)}`;

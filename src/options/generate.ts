@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { helpersOptionLists, replaceBlock, schemaRunProperties, valuesYamlRun } from './chart.js';
 import { readmeFlagTables } from './readme.js';
 import { RUN_OPTIONS } from './run-options.js';
+import { DATA_OPTIONS } from './data-options.js';
 import type { OptionSpec } from './spec.js';
 
 export interface GeneratedFile {
@@ -17,6 +18,9 @@ export interface GeneratedFile {
 }
 
 const CHART = 'charts/batch-load';
+
+/** A table's --help groups, in order of first use. */
+const groupsOf = (table: readonly OptionSpec[]) => [...new Set(table.map((s) => s.group))];
 
 /** Every generated file's expected content, computed from its current content. */
 export function generatedFiles(root: string, table: readonly OptionSpec[] = RUN_OPTIONS): GeneratedFile[] {
@@ -39,7 +43,9 @@ export function generatedFiles(root: string, table: readonly OptionSpec[] = RUN_
   };
   out.push({ path: schemaPath, content: `${compactJson(schema)}\n` });
 
-  out.push({ path: 'README.md', content: replaceBlock(read('README.md'), readmeFlagTables(table), 'README.md') });
+  let readme = replaceBlock(read('README.md'), readmeFlagTables(table), 'README.md', 'run');
+  readme = replaceBlock(readme, readmeFlagTables(DATA_OPTIONS, groupsOf(DATA_OPTIONS)), 'README.md', 'data');
+  out.push({ path: 'README.md', content: readme });
   return out;
 }
 

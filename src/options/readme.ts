@@ -14,16 +14,21 @@ function typeCell(s: OptionSpec): string {
   return s.type === 'enum' ? s.choices!.join(' \\| ') : s.type;
 }
 
-export function readmeFlagTables(table: readonly OptionSpec[] = RUN_OPTIONS): string {
+export function readmeFlagTables(
+  table: readonly OptionSpec[] = RUN_OPTIONS,
+  groups: readonly string[] = Object.values(GROUPS),
+  /** BATCH_LOAD_<FLAG> is read for this table's options */
+  withEnvVars = true,
+): string {
   const specs = table.filter((s) => !s.hidden);
   const out: string[] = [];
-  for (const group of Object.values(GROUPS)) {
+  for (const group of groups) {
     const rows = specs.filter((s) => s.group === group);
     if (rows.length === 0) continue;
     out.push(`**${group.replace(/:$/, '')}**`, '', '| flag | type | default | env | meaning |', '|---|---|---|---|---|');
     for (const s of rows) {
       const dflt = s.defaultText ?? (s.default === undefined ? '' : String(s.default));
-      const env = [envNameOf(s), ...(s.env ?? [])].map((e) => `\`${e}\``).join(' ');
+      const env = [...(withEnvVars ? [envNameOf(s)] : []), ...(s.env ?? [])].map((e) => `\`${e}\``).join(' ');
       const meaning = s.ignored ? `Ignored: ${s.ignored}` : s.describe;
       out.push(`| ${flagCell(s)} | ${typeCell(s)} | ${cell(dflt)} | ${env} | ${cell(meaning)} |`);
     }

@@ -18,7 +18,8 @@ function runSectionTables(): string {
   const to = readme.indexOf('## The mock server');
   const cells: string[] = [];
   let inFlagTable = false;
-  for (const line of readme.slice(from, to).split('\n')) {
+  const text = readme.slice(from, to).replace(/<!-- >>> [^\n]*\[data\] -->[\s\S]*?\[data\] -->/, '');
+  for (const line of text.split('\n')) {
     if (!line.startsWith('|')) {
       inFlagTable = false;
       continue;
@@ -39,6 +40,14 @@ describe('--help', () => {
     const readmeFlags = flagNames(runSectionTables());
     expect([...readmeFlags].filter((f) => !helpFlags.has(f)), 'in the README tables but not in --help').toEqual([]);
     expect([...helpFlags].filter((f) => !readmeFlags.has(f)), 'in --help but in no README table').toEqual([]);
+  });
+
+  it('of `data` names the flags of its README table', async () => {
+    const help = await runCli(['data', '--help']);
+    const block = /\[data\] -->([\s\S]*?)<!-- <<</.exec(readme)![1]!;
+    const helpFlags = flagNames(help.stdout.slice(help.stdout.indexOf('What to generate:')));
+    for (const builtin of ['help', 'version']) helpFlags.delete(builtin);
+    expect([...flagNames(block.split('\n').map((l) => l.split('|')[1] ?? '').join('\n'))].sort()).toEqual([...helpFlags].sort());
   });
 
   it('teaches: types, examples and the exit-code table', async () => {

@@ -178,7 +178,7 @@ as the tester's --run-time. Rounded up. Renders "0" for an empty value, fails on
 
 {{/* Which `run` values render as which flag (or env var): generated from the option registry. */}}
 {{- define "batch-load.runOptionLists" -}}
-{{- /* >>> generated from src/options/run-options.ts by `npm run gen`: edit the registry, not this block */}}
+{{- /* >>> generated from the option registry (src/options) by `npm run gen`: edit the registry, not this block */}}
 valueFlags:
   - ["basePath", "--base-path"]
   - ["chatHost", "--chat-host"]
