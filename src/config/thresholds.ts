@@ -4,10 +4,14 @@ import { isKnownMetric, KNOWN_METRICS_HINT } from '../thresholds/known-metrics.j
 import type { ThresholdSpec } from '../thresholds/types.js';
 import { ConfigError } from './errors.js';
 
+const BATCH_DEFAULTS = ['integrity: count==0', 'workflows_failed: count==0'];
+
 /**
  * `--threshold` values (repeatable) plus, unless disabled, the default thresholds: HTTP p95 and
  * error rate, and, when the batch workflow runs, `integrity: count==0` (a batch that loses or
- * duplicates a custom_id fails the run even when every HTTP call succeeded).
+ * duplicates a custom_id fails the run even when every HTTP call succeeded) and
+ * `workflows_failed: count==0` (a batch that ends failed, expired or cancelled, or never reaches
+ * a terminal status, fails the run; its reason is in the failures table).
  */
 export function parseThresholdList(
   input: string[] | string | undefined,
@@ -18,7 +22,7 @@ export function parseThresholdList(
 ): ThresholdSpec[] {
   const list = input === undefined ? [] : Array.isArray(input) ? input : [input];
   const specs: ThresholdSpec[] = withDefaults ? defaultThresholds(p95Ms, errorRate) : [];
-  if (withDefaults && batchRuns) specs.push(...parseThreshold('integrity: count==0'));
+  if (withDefaults && batchRuns) specs.push(...BATCH_DEFAULTS.flatMap((t) => parseThreshold(t)));
   for (const expr of list) {
     let parsed: ThresholdSpec[];
     try {

@@ -111,6 +111,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const random = createRandom(config.seed);
 
     if (interrupted) throw new StartError('interrupted before the load started');
+    // counters thresholds judge exist from the start: `workflows_failed` is 0, not missing
+    for (const { scenario } of scenarios) for (const name of scenario.counters ?? []) recorder.count(name, 0);
     hooks.onStart?.(config);
     const started = performance.now();
     const startedAt = new Date().toISOString();

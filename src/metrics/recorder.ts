@@ -6,6 +6,7 @@
  * Bounded cardinality (a name with an id in it must not grow memory without end):
  *   - distinct request names: MAX_REQUEST_NAMES, the rest go to OTHER_REQUEST_NAME
  *   - distinct (name, error) failure rows: maxFailureRows, the rest lump into one OTHER row
+ *     (request failures and `failure()` rows, such as a failed batch workflow, alike)
  *   - distinct trend names: MAX_TREND_NAMES, samples of further trends are dropped and counted
  *     in the `dropped_trend_samples` counter
  * Invalid samples (NaN, ±Infinity, negative): a request still counts (and its failure too) with
@@ -124,6 +125,11 @@ export class MetricsRecorder implements Recorder {
       this.intervalFailures++;
       this.addFailure(name, error, 1);
     }
+  }
+
+  /** A failure row that is no request: request counts, error rate and interval stay as they are. */
+  failure(name: string, error: string): void {
+    this.addFailure(name, error, 1);
   }
 
   trend(name: string, value: number, unit: TrendUnit = 'ms'): void {

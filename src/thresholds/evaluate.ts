@@ -11,7 +11,8 @@
  *      integrity  → count = sum of counters named `integrity_*` (0 when there are none:
  *                   those counters only exist when a problem was found)
  *   4. a trend → p(N)/avg/min/max/med in the trend's unit, count = samples
- *   5. a counter → count = value, rate = value / elapsed seconds
+ *   5. a counter → count = value, rate = value / elapsed seconds; a known counter that does
+ *      not exist has no samples (the engine creates the batch workflow's counters at 0)
  * Unknown metrics and aggregations a metric does not support fail with a note, never throw.
  * A metric with no samples (0 requests, 0 trend samples, rate over 0 s) FAILS with observed
  * null and note 'no samples' — unlike k6, where a threshold on an empty metric passes: a
@@ -19,6 +20,7 @@
  */
 import { MetricHistogram } from '../metrics/histogram.js';
 import type { Distribution, MetricsSnapshot, RequestStats } from '../metrics/types.js';
+import { isKnownMetric } from './known-metrics.js';
 import { parseThreshold, percentileOf } from './parse.js';
 import type { ThresholdOp, ThresholdResult, ThresholdSpec } from './types.js';
 
@@ -118,7 +120,9 @@ function lookup(
     if (agg === 'rate') return s.elapsedSeconds > 0 ? { value: counter / s.elapsedSeconds } : NO_SAMPLES;
     return unsupported(metric, agg, ['count', 'rate']);
   }
-  return { value: null, note: `unknown metric '${metric}'` };
+  // a counter the run never created (e.g. workflows_failed without the batch workflow): there
+  // is nothing to judge, which fails like any metric without samples
+  return isKnownMetric(metric) ? NO_SAMPLES : { value: null, note: `unknown metric '${metric}'` };
 }
 
 function requestValue(r: RequestStats, agg: string, decoded: Map<Distribution, MetricHistogram>): Lookup {

@@ -92,6 +92,13 @@ describe('evaluateThresholds', () => {
     expect(evalOne('overhead: p(99)<10', s, { overhead: {} })).toMatchObject({ observed: null, note: 'no samples' });
   });
 
+  it('a known counter that was never created has no samples and fails; the engine creates workflows_failed at 0', () => {
+    expect(evalOne('workflows_failed: count==0', s)).toMatchObject({ observed: null, passed: false, note: 'no samples' });
+    const r = new MetricsRecorder();
+    r.count('workflows_failed', 0);
+    expect(evalOne('workflows_failed: count==0', r.snapshot())).toMatchObject({ observed: 0, passed: true });
+  });
+
   it('unknown metric fails with a note instead of throwing', () => {
     expect(evalOne('nope: p(95)<1', s)).toMatchObject({ observed: null, passed: false, note: "unknown metric 'nope'" });
   });
