@@ -33,6 +33,7 @@ export async function runClosedModel(
   onBudgetSpent: () => void,
 ): Promise<void> {
   const users: Promise<void>[] = [];
+  const turns = new LoopTurns();
   const user = async (userId: number) => {
     state.activeUsers++;
     try {
@@ -42,8 +43,12 @@ export async function runClosedModel(
           break;
         }
         state.iterationsStarted++;
+        const mark = turns.mark();
         await iterate(userId, i);
         if (!stopping.aborted) await think();
+        // nothing waited on I/O or a timer (a request that failed before it was sent, no think
+        // time): without a turn of the event loop, timers and signals would never run
+        if (turns.current === mark) await turns.yield();
       }
     } finally {
       state.activeUsers--;
@@ -55,6 +60,32 @@ export async function runClosedModel(
     if (!spawnAll && id < config.users) await sleep(1000 / config.spawnRate, stopping);
   }
   await Promise.all(users);
+}
+
+/**
+ * Tells whether the event loop turned since a mark: one shared setImmediate, armed by the first
+ * mark of a turn, advances the counter (so at most one per turn however many users mark, and
+ * nothing per wait is registered anywhere).
+ */
+class LoopTurns {
+  current = 0;
+  private armed = false;
+  private readonly advance = () => {
+    this.current++;
+    this.armed = false;
+  };
+
+  mark(): number {
+    if (!this.armed) {
+      this.armed = true;
+      setImmediate(this.advance);
+    }
+    return this.current;
+  }
+
+  yield(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /**

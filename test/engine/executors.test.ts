@@ -37,6 +37,38 @@ describe('closed model', () => {
     expect(s.activeUsers).toBe(0);
   });
 
+  it('a user whose iterations complete without a macrotask turn still lets timers run: the run ends at its run time', async () => {
+    const stop = new AbortController();
+    const s = state();
+    let iterations = 0;
+    let spun = false;
+    let timerFired = false;
+    setTimeout(() => {
+      timerFired = true;
+      stop.abort();
+    }, 50);
+    // an iteration that fails synchronously (e.g. a header value the HTTP client rejects before
+    // sending) with no think time: only microtasks, unless the executor yields
+    const run = runClosedModel(
+      config({ users: 2, spawnRate: 2 }),
+      s,
+      stop.signal,
+      async () => {
+        if (++iterations >= 5_000_000 && !spun) {
+          spun = true; // bound the test on a build that never yields
+          stop.abort();
+        }
+      },
+      () => Promise.resolve(),
+      () => stop.abort(),
+    );
+    await run;
+    expect(spun).toBe(false);
+    expect(timerFired).toBe(true);
+    expect(iterations).toBeGreaterThan(10);
+    expect(s.activeUsers).toBe(0);
+  });
+
   it('stops at the iteration budget', async () => {
     const stop = new AbortController();
     const s = state();
