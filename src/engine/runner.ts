@@ -67,6 +67,7 @@ export interface RunResult {
 export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
   const log = (line: string) => hooks.log?.(redactor.redact(line));
   // masked while the run lasts; callers that print after it (the CLI) register them for longer
+  // (a key the run creates is registered for the process: see below)
   const forgetSecrets = [redactor.addScoped(input.auth.apiKey), redactor.addScoped(input.auth.basicAuthPassword)];
 
   const mock = input.target.embedded ? await startEmbeddedTarget(input.auth) : undefined;
@@ -105,7 +106,11 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     // a health-only run needs no key (GET /health is unauthenticated)
     const needsKey = config.scenarios.some((s) => s.name !== 'health');
     const key = needsKey ? await sharedKey.get() : undefined;
-    forgetKey = redactor.addScoped(key);
+    // a key given to the run is masked while it lasts (its caller registers it for longer when it
+    // prints later); a key the run created is masked until the process exits, since reports,
+    // summaries and serve's response bodies are printed after the run has ended
+    if (key !== undefined && key !== config.auth.apiKey) redactor.add(key);
+    else forgetKey = redactor.addScoped(key);
     const authHeaders: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
     const scenarios = createScenarios(config, apiBase);
     const random = createRandom(config.seed);

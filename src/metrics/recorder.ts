@@ -9,6 +9,9 @@
  *     (request failures and `failure()` rows, such as a failed batch workflow, alike)
  *   - distinct trend names: MAX_TREND_NAMES, samples of further trends are dropped and counted
  *     in the `dropped_trend_samples` counter
+ * Secrets: every failure's error text passes the process redactor as it is recorded (a server
+ * may echo the caller's key in its error code), so no report built from a snapshot can carry one.
+ * Only failures pay for it, never successful requests.
  * Invalid samples (NaN, ±Infinity, negative): a request still counts (and its failure too) with
  * a 0 ms duration; a trend sample is dropped. Both add 1 to the `invalid_samples` counter.
  *
@@ -16,6 +19,7 @@
  * failure counts cover "since the last takeInterval()". The engine calls `takeInterval()` once
  * per progress tick; it returns the interval's stats and starts a new interval.
  */
+import { redactor } from '../http/redact.js';
 import { MetricHistogram } from './histogram.js';
 import type { FailureRow, MetricsSnapshot, Recorder, RequestStats, TrendStats, TrendUnit } from './types.js';
 
@@ -246,6 +250,7 @@ export class MetricsRecorder implements Recorder {
   }
 
   private addFailure(name: string, error: string, n: number): void {
+    error = redactor.redact(error);
     if (error.length > MAX_ERROR_LENGTH) error = `${error.slice(0, MAX_ERROR_LENGTH)}…`;
     const key = `${name}\u0000${error}`;
     const row = this.failureRows.get(key);
