@@ -144,6 +144,17 @@ describe('a failed batch workflow', () => {
   });
 });
 
+describe('a batch input with a UTF-8 byte order mark', () => {
+  it('loads, uploads and completes with every custom_id back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bl-bom-'));
+    const line = (id: string) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] } });
+    writeFileSync(join(dir, 'bom.jsonl'), `\uFEFF${line('first')}\n${line('second')}\n`);
+    const result = await against({ batch: { validatingMs: 10, finalizingMs: 10 } }, { users: 1, runTime: '3s', iterations: 2, data: join(dir, 'bom.jsonl') });
+    expect(result.metrics.counters).toMatchObject({ workflows_completed: 2, workflows_failed: 0, batch_lines_ok: 4 });
+    expect(result.exitCode).toBe(0);
+  });
+});
+
 describe('terminalFailure', () => {
   it('names each terminal status; the error code only when it is a plain low-cardinality code', () => {
     expect(terminalFailure({ id: 'b', status: 'completed' })).toBeUndefined();
