@@ -34,6 +34,10 @@ export interface ProgressInfo {
   interval: IntervalStats;
   totals: { requests: number; failures: number };
   workflowsDone: number;
+  /** the per-name stats so far, without histograms (built only when called: the TTY block) */
+  snapshot: () => MetricsSnapshot;
+  /** the last tick, at the end of the run: its interval is the rest since the previous tick */
+  final?: boolean;
 }
 
 export interface RunHooks {
@@ -155,7 +159,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const budgetSpent = () => stopping.abort();
 
     const runTimer = setTimeout(() => stopping.abort(), config.runTimeMs);
-    const progressTimer = setInterval(() => {
+    const liveSnapshot = () => recorder.snapshot(undefined, { histograms: false });
+    const progress = (final: boolean) =>
       hooks.onProgress?.({
         elapsedMs: performance.now() - started,
         runTimeMs: config.runTimeMs,
@@ -163,8 +168,10 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
         interval: recorder.takeInterval(),
         totals: recorder.totals(),
         workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
+        snapshot: liveSnapshot,
+        ...(final ? { final } : {}),
       });
-    }, config.output.progressIntervalMs);
+    const progressTimer = setInterval(() => progress(false), config.output.progressIntervalMs);
     progressTimer.unref();
 
     const executor =
@@ -189,6 +196,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     }
     await executor;
     clearInterval(progressTimer);
+    // the last partial interval (the whole run when it was shorter than one interval)
+    progress(true);
 
     const metrics = recorder.snapshot();
     // values thresholds can name that are computed, not recorded (proxy overhead)
