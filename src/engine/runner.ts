@@ -160,17 +160,23 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
 
     const runTimer = setTimeout(() => stopping.abort(), config.runTimeMs);
     const liveSnapshot = () => recorder.snapshot(undefined, { histograms: false });
-    const progress = (final: boolean) =>
-      hooks.onProgress?.({
-        elapsedMs: performance.now() - started,
-        runTimeMs: config.runTimeMs,
-        users: state.activeUsers,
-        interval: recorder.takeInterval(),
-        totals: recorder.totals(),
-        workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
-        snapshot: liveSnapshot,
-        ...(final ? { final } : {}),
-      });
+    const progress = (final: boolean) => {
+      try {
+        hooks.onProgress?.({
+          elapsedMs: performance.now() - started,
+          runTimeMs: config.runTimeMs,
+          users: state.activeUsers,
+          interval: recorder.takeInterval(),
+          totals: recorder.totals(),
+          workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
+          snapshot: liveSnapshot,
+          ...(final ? { final } : {}),
+        });
+      } catch (err) {
+        // live output is no part of the verdict: a failing consumer is named, the run goes on
+        log(`progress output failed: ${(err as Error).message}`);
+      }
+    };
     const progressTimer = setInterval(() => progress(false), config.output.progressIntervalMs);
     progressTimer.unref();
 

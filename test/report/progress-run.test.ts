@@ -35,6 +35,19 @@ describe('progress of a run', () => {
     expect(last!.snapshot!().requests['GET /health [health]']!.count).toBe(result.metrics.aggregated.count);
   });
 
+  it('a progress consumer that throws is named in the log; the run still ends with its result', async () => {
+    const config = await loadRunConfig({ host: mock.url, scenario: 'health', users: 1, runTime: '250ms', waitMin: 0, waitMax: '20ms', progressInterval: '100ms' });
+    const lines: string[] = [];
+    const result = await runLoadTest(config, {
+      log: (l) => lines.push(l),
+      onProgress: () => {
+        throw new Error('disk full');
+      },
+    });
+    expect(result.metrics.aggregated.count).toBeGreaterThan(0);
+    expect(lines).toContain('progress output failed: disk full');
+  });
+
   it('_stats_history.csv is written for a run shorter than one progress interval', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bl-hist-'));
     const run = await runCli(['--host', mock.url, ...quick, '-t', '400ms', '--progress-interval', '5s', '--csv', join(out, 'run')]);
