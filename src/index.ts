@@ -15,7 +15,7 @@ export { ConfigError } from './config/errors.js';
 // options (the CLI's flags, camelCased) → a validated RunConfig
 export { loadRunConfig } from './config/load.js';
 export { resolveRunConfig, type ResolveOptions } from './config/resolve.js';
-export type { RawRunOptions } from './config/options.js';
+export type { RawRunOptions } from './options/run-options.js';
 export type { RunConfig, ScenarioName, ScenarioWeight } from './config/types.js';
 
 // the built-in OpenAI-compatible mock server

@@ -59,8 +59,8 @@ export interface RunResult {
   metrics: MetricsSnapshot;
   thresholds: ThresholdResult[];
   passed: boolean;
-  /** 0 all thresholds passed, 1 one failed */
-  exitCode: 0 | 1;
+  /** 0 all thresholds passed, 1 one failed, 5 interrupted (cli/exit-codes.ts) */
+  exitCode: 0 | 1 | 5;
   interrupted: boolean;
   /** extra metric values thresholds can name (e.g. proxy overhead) */
   derived: Record<string, Partial<Record<string, number>>>;
@@ -139,7 +139,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const noThink = makeThink(config, random, stopping.signal, false);
     const iterate = async (userId: number, iteration: number, scheduledAtMs?: number) => {
       // users share the single-flight key; it was obtained above (before any load), so asking
-      // again per iteration (as the reference suite's users did in on_start) cannot change it
+      // again per iteration (as the Locust suite's users did in on_start) cannot change it
       const entry = pick();
       const scenario: Scenario = entry.scenario;
       const open = scheduledAtMs !== undefined;
@@ -206,10 +206,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     progress(true);
 
     const metrics = recorder.snapshot();
-    // values thresholds can name that are computed, not recorded (proxy overhead)
-    const derived = computeOverhead(metrics).derived;
-    const thresholds = evaluateThresholds(config.thresholds, metrics, derived);
-    const passed = thresholds.every((t) => t.passed);
+    const { derived, thresholds, passed, exitCode } = judgeRun(config, metrics, interrupted);
     return {
       runId: config.runId,
       startedAt,
@@ -218,7 +215,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       metrics,
       thresholds,
       passed,
-      exitCode: passed ? 0 : 1,
+      exitCode,
       interrupted,
       derived,
       serverStats: mock?.stats(),
@@ -230,6 +227,19 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     await http.close(true).catch(() => undefined);
     await mock?.close();
   }
+}
+
+/**
+ * The verdict on a run's metrics: derived values (proxy overhead), every threshold, and the exit
+ * code. An interrupted run is never a pass: it ends with its own code (5), whatever the thresholds.
+ */
+export function judgeRun(config: RunConfig, metrics: MetricsSnapshot, interrupted: boolean) {
+  // values thresholds can name that are computed, not recorded (proxy overhead)
+  const derived = computeOverhead(metrics).derived;
+  const thresholds = evaluateThresholds(config.thresholds, metrics, derived);
+  const passed = !interrupted && thresholds.every((t) => t.passed);
+  const exitCode: RunResult['exitCode'] = interrupted ? 5 : passed ? 0 : 1;
+  return { derived, thresholds, passed, exitCode };
 }
 
 function once(signal: AbortSignal): Promise<void> {

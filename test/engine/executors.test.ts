@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../../src/config/resolve.js';
-import type { RawRunOptions } from '../../src/config/options.js';
+import type { RawRunOptions } from '../../src/options/run-options.js';
 import { runClosedModel, runOpenModel, type ExecutorState } from '../../src/engine/executors.js';
 import { sleep } from '../../src/engine/sleep.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../src/config/load.js';
-import type { RawRunOptions } from '../../src/config/options.js';
+import type { RawRunOptions } from '../../src/options/run-options.js';
 import { runLoadTest } from '../../src/engine/runner.js';
 import { reconcileWithServer } from '../../src/cli/reconcile.js';
 import { startMockServer, type MockServer, type MockServerOptions } from '../../src/mock/index.js';

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../src/config/load.js';
-import type { RawRunOptions } from '../../src/config/options.js';
+import type { RawRunOptions } from '../../src/options/run-options.js';
 import { parseThresholdList, requestKinds } from '../../src/config/thresholds.js';
 import { runLoadTest } from '../../src/engine/runner.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';

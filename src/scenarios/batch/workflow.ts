@@ -1,7 +1,7 @@
 /**
  * The batch workflow, one iteration: upload → verify → create → poll → download output and
  * error files → integrity. Every iteration starts with fresh ids (nothing carries over between
- * iterations, unlike the reference suite); any failed step ends the iteration as failed.
+ * iterations, unlike the Locust batch suite); any failed step ends the iteration as failed.
  *
  * A failed workflow counts `workflows_failed` and records one `batch workflow` failure row with
  * its reason (the failing step's request failure, `batch failed: <code>`, `batch expired`,

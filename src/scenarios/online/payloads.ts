@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PayloadConfig, ScenarioName } from '../../config/types.js';
 
-/** The reference prompt (seed 001), repeated `promptRepeat` times. */
+/** The Locust scripts' prompt (the Locust scripts' prompt), repeated `promptRepeat` times. */
 export const DEFAULT_PROMPT = "This is a test there will be no cache hits and we'll fill up the context";
 
 /** A JSON-safe marker; never appears in user text after JSON escaping of the quotes around it. */
@@ -101,7 +101,7 @@ export function embeddingsBody(payload: PayloadConfig): BodyTemplate {
   return new BodyTemplate(body);
 }
 
-/** Defaults that match the reference users' scripts, for tests and the bench. */
+/** Defaults that match the Locust users' scripts, for tests and the bench. */
 export function defaultPayload(overrides: Partial<PayloadConfig> = {}): PayloadConfig {
   return {
     model: 'gpt-4o-mini',

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../../src/config/load.js';
-import type { RawRunOptions } from '../../../src/config/options.js';
+import type { RawRunOptions } from '../../../src/options/run-options.js';
 import { runLoadTest } from '../../../src/engine/runner.js';
 import type { MetricsSnapshot } from '../../../src/metrics/types.js';
 import { startMockServer, type MockServer, type MockServerOptions } from '../../../src/mock/index.js';
