@@ -34,6 +34,10 @@ export interface ProgressInfo {
   interval: IntervalStats;
   totals: { requests: number; failures: number };
   workflowsDone: number;
+  /** the per-name stats so far, without histograms (built only when called: the TTY block) */
+  snapshot: () => MetricsSnapshot;
+  /** the last tick, at the end of the run: its interval is the rest since the previous tick */
+  final?: boolean;
 }
 
 export interface RunHooks {
@@ -67,6 +71,7 @@ export interface RunResult {
 export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
   const log = (line: string) => hooks.log?.(redactor.redact(line));
   // masked while the run lasts; callers that print after it (the CLI) register them for longer
+  // (a key the run creates is registered for the process: see below)
   const forgetSecrets = [redactor.addScoped(input.auth.apiKey), redactor.addScoped(input.auth.basicAuthPassword)];
 
   const mock = input.target.embedded ? await startEmbeddedTarget(input.auth) : undefined;
@@ -105,12 +110,18 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     // a health-only run needs no key (GET /health is unauthenticated)
     const needsKey = config.scenarios.some((s) => s.name !== 'health');
     const key = needsKey ? await sharedKey.get() : undefined;
-    forgetKey = redactor.addScoped(key);
+    // a key given to the run is masked while it lasts (its caller registers it for longer when it
+    // prints later); a key the run created is masked until the process exits, since reports,
+    // summaries and serve's response bodies are printed after the run has ended
+    if (key !== undefined && key !== config.auth.apiKey) redactor.add(key);
+    else forgetKey = redactor.addScoped(key);
     const authHeaders: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
     const scenarios = createScenarios(config, apiBase);
     const random = createRandom(config.seed);
 
     if (interrupted) throw new StartError('interrupted before the load started');
+    // counters thresholds judge exist from the start: `workflows_failed` is 0, not missing
+    for (const { scenario } of scenarios) for (const name of scenario.counters ?? []) recorder.count(name, 0);
     hooks.onStart?.(config);
     const started = performance.now();
     const startedAt = new Date().toISOString();
@@ -148,16 +159,25 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const budgetSpent = () => stopping.abort();
 
     const runTimer = setTimeout(() => stopping.abort(), config.runTimeMs);
-    const progressTimer = setInterval(() => {
-      hooks.onProgress?.({
-        elapsedMs: performance.now() - started,
-        runTimeMs: config.runTimeMs,
-        users: state.activeUsers,
-        interval: recorder.takeInterval(),
-        totals: recorder.totals(),
-        workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
-      });
-    }, config.output.progressIntervalMs);
+    const liveSnapshot = () => recorder.snapshot(undefined, { histograms: false });
+    const progress = (final: boolean) => {
+      try {
+        hooks.onProgress?.({
+          elapsedMs: performance.now() - started,
+          runTimeMs: config.runTimeMs,
+          users: state.activeUsers,
+          interval: recorder.takeInterval(),
+          totals: recorder.totals(),
+          workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
+          snapshot: liveSnapshot,
+          ...(final ? { final } : {}),
+        });
+      } catch (err) {
+        // live output is no part of the verdict: a failing consumer is named, the run goes on
+        log(`progress output failed: ${(err as Error).message}`);
+      }
+    };
+    const progressTimer = setInterval(() => progress(false), config.output.progressIntervalMs);
     progressTimer.unref();
 
     const executor =
@@ -182,6 +202,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     }
     await executor;
     clearInterval(progressTimer);
+    // the last partial interval (the whole run when it was shorter than one interval)
+    progress(true);
 
     const metrics = recorder.snapshot();
     const { derived, thresholds, passed, exitCode } = judgeRun(config, metrics, interrupted);
