@@ -1,4 +1,4 @@
-/** Text output of burst mode (seed 002's layout): header, one line per request, summary. */
+/** Text output of burst mode (the burst tester's layout): header, one line per request, summary. */
 
 export interface BurstLine {
   userId: number;
