@@ -16,9 +16,9 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { streamUpload } from '../test/mock/files/stream-upload.js';
 import { ROOT, hasTaskset, pinned, startServerChild } from './mock-child.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -115,40 +115,8 @@ async function chatBench(): Promise<void> {
 
 /** Child (pinned to CPU 1): streams one multipart upload of `total` bytes; prints `{"status","ms"}`. */
 async function uploadClient(url: string, total: number): Promise<void> {
-  const boundary = 'bench-upload-boundary';
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nbatch\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.jsonl"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const line = '{"custom_id":"x","method":"POST","url":"/v1/chat/completions","body":{}}\n';
-  const chunk = Buffer.from(line.repeat(Math.ceil((64 * 1024) / line.length)).slice(0, 64 * 1024));
   const started = performance.now();
-  const status = await new Promise<number>((resolve, reject) => {
-    const req = request(
-      `${url}/v1/files`,
-      { method: 'POST', agent: false, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < total) {
-        const piece = total - sent >= chunk.length ? chunk : chunk.subarray(0, total - sent);
-        sent += piece.length;
-        if (!req.write(piece)) {
-          req.once('drain', pump);
-          return;
-        }
-      }
-      req.end(tail);
-    };
-    req.write(head);
-    pump();
-  });
+  const { status } = await streamUpload(url, total);
   process.stdout.write(`${JSON.stringify({ status, ms: performance.now() - started })}\n`);
 }
 

@@ -45,6 +45,7 @@ const FLAGS: FlagSpec[] = [
   { flag: 'line-concurrency', path: 'batch.lineConcurrency', kind: 'number', describe: 'Lines of one batch in flight at once [default: 16]', group: 'Batches' },
   { flag: 'batch-expiry', path: 'batch.expiryMs', kind: 'duration', describe: 'Completion window before a batch expires [default: 24h]', group: 'Batches' },
   { flag: 'max-batch-lines', path: 'batch.maxLines', kind: 'number', describe: 'Most request lines per batch [default: 50000]', group: 'Batches' },
+  { flag: 'max-enqueued-tokens', path: 'batch.maxEnqueuedTokens', kind: 'number', describe: 'Per model, prompt tokens of unfinished batches; a batch past it ends failed with token_limit_exceeded (0 = no limit) [default: 0]', group: 'Batches' },
   { flag: 'any-completion-window', path: 'batch.anyCompletionWindow', kind: 'boolean', describe: 'Also accept completion windows such as 10m or 30s (each batch expires after its own)', group: 'Batches' },
   { flag: 'ms-timestamps', path: 'batch.msTimestamps', kind: 'boolean', describe: 'Batch *_at timestamps with milliseconds (1732912345.123) instead of whole seconds', group: 'Batches' },
   { flag: 'retain', path: 'retention.count', kind: 'number', describe: 'Terminal batches kept (with their files), and uploads no batch uses; older ones are evicted (0 = all) [default: 10000]', group: 'Batches' },

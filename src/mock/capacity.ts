@@ -51,7 +51,7 @@ export class CapacityGate {
     }
     if (online && this.queueDepth >= this.maxQueue) {
       this.rejected++;
-      throw rateLimited(this.retryAfterSeconds);
+      throw rateLimited(this.retryAfterSeconds, `The server is at capacity: ${this.maxQueue} requests are already waiting.`);
     }
     this.waited++;
     return new Promise<Slot>((resolve) => {

@@ -21,6 +21,7 @@ import { readJsonObjectThen } from './http/body.js';
 import type { Reply } from './http/reply.js';
 import { ChatCompletions } from './inference/chat.js';
 import type { InferenceDeps, InferenceEndpoint } from './inference/deps.js';
+import { Completions } from './inference/completions.js';
 import { Embeddings } from './inference/embeddings.js';
 import { Responses } from './inference/responses.js';
 import { MockText } from './inference/text.js';
@@ -51,7 +52,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const stats = new StatsCollector();
   const timers = new TimerRegistry();
   const fileStore = await FileStore.create(stats, resolved.retention, timers);
-  const auth = new AuthGate(resolved.auth.noAuth, resolved.auth.adminUser, resolved.auth.adminPassword, resolved.auth.staticKeys);
+  const auth = new AuthGate(
+    resolved.auth.noAuth,
+    resolved.auth.adminUser,
+    resolved.auth.adminPassword,
+    resolved.auth.staticKeys,
+    resolved.faults.retryAfterSeconds,
+  );
 
   const { maxConcurrency, maxQueue } = resolved.capacity;
   const capacity = maxConcurrency > 0 ? new CapacityGate(maxConcurrency, maxQueue, resolved.faults.retryAfterSeconds) : null;
@@ -67,14 +74,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const chat = new ChatCompletions(deps);
   const responses = new Responses(deps);
   const embeddings = new Embeddings(deps);
+  const completions = new Completions(deps);
   const endpoints: Record<BatchEndpoint, InferenceEndpoint> = {
     '/v1/chat/completions': chat,
     '/v1/responses': responses,
     '/v1/embeddings': embeddings,
+    '/v1/completions': completions,
   };
 
   const batchStore = new BatchStore(stats, fileStore, resolved.retention, timers);
-  stats.storeSizes = () => ({ batches: batchStore.size, files: fileStore.size });
   const snapshot = (): MockStats => {
     batchStore.settleAll();
     return stats.snapshot();
@@ -93,6 +101,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     faultPlanFor: (routeKey) => routesByKey.get(routeKey)?.faults ?? NO_FAULT_PLAN,
   });
 
+  stats.gauges = () => ({ batches: batchStore.size, files: fileStore.size, enqueuedTokens: processor.enqueuedTokens });
+
   const router = buildRouter({
     options: resolved,
     auth,
@@ -102,6 +112,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     chat,
     responses,
     embeddings,
+    completions,
     statsHandler: () => json(200, JSON.stringify(snapshot())),
   });
   for (const route of router.routes()) routesByKey.set(route.routeKey, route);

@@ -18,6 +18,8 @@ export interface MockStats {
     stored: number;
     /** Terminal batches evicted past the retention limits (with their files). */
     evicted: number;
+    /** Prompt tokens of the batches not yet terminal (what --max-enqueued-tokens limits, per model). */
+    enqueuedTokens: number;
   };
   /** Batch lines run internally (never counted in `requests`): status code or `batch_expired` / `batch_cancelled` / `request_timeout`. */
   batchLines: { total: number; byStatus: Record<string, number> };
@@ -48,8 +50,8 @@ export class StatsCollector {
   uploadedBytes = 0;
   batchesEvicted = 0;
   filesEvicted = 0;
-  /** How many batches and files are held now (set by the server once the stores exist). */
-  storeSizes: () => { batches: number; files: number } = () => ({ batches: 0, files: 0 });
+  /** What the stores hold now (set by the server once they exist). */
+  gauges: () => { batches: number; files: number; enqueuedTokens: number } = () => ({ batches: 0, files: 0, enqueuedTokens: 0 });
   capacity: () => CapacityStats = () => NO_CAPACITY_STATS;
 
   recordRequest(routeKey: string, outcome: string): void {
@@ -75,7 +77,7 @@ export class StatsCollector {
   snapshot(): MockStats {
     const byRoute: Record<string, Record<string, number>> = {};
     for (const [route, outcomes] of this.byRoute) byRoute[route] = Object.fromEntries(outcomes);
-    const stored = this.storeSizes();
+    const stored = this.gauges();
     return {
       requests: { total: this.total, byRoute },
       batches: {
@@ -83,6 +85,7 @@ export class StatsCollector {
         byStatus: Object.fromEntries(this.batchesByStatus),
         stored: stored.batches,
         evicted: this.batchesEvicted,
+        enqueuedTokens: stored.enqueuedTokens,
       },
       batchLines: { total: this.linesTotal, byStatus: Object.fromEntries(this.linesByStatus) },
       apiKeys: { created: this.apiKeysCreated },

@@ -5,7 +5,7 @@ export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing'
 export const TERMINAL_STATUSES: ReadonlySet<BatchStatus> = new Set(['failed', 'completed', 'expired', 'cancelled']);
 
 /** Endpoints a batch may target (the inference routes this mock implements). */
-export const BATCH_ENDPOINTS = ['/v1/chat/completions', '/v1/responses', '/v1/embeddings'] as const;
+export const BATCH_ENDPOINTS = ['/v1/chat/completions', '/v1/responses', '/v1/embeddings', '/v1/completions'] as const;
 export type BatchEndpoint = (typeof BATCH_ENDPOINTS)[number];
 
 export interface BatchLineError {
@@ -90,7 +90,8 @@ export function batchObject(batch: BatchRecord, msTimestamps = false): Record<st
     expired_at: t(times.expired),
     cancelling_at: t(times.cancelling),
     cancelled_at: t(times.cancelled),
-    request_counts: { ...batch.counts },
+    // The API keeps them 0/0/0 while validating (here the lines are counted during it).
+    request_counts: batch.status === 'validating' ? { total: 0, completed: 0, failed: 0 } : { ...batch.counts },
     metadata: batch.metadata,
     usage:
       batch.usage === null

@@ -5,6 +5,7 @@ import type { InferenceEndpoint } from '../inference/deps.js';
 import type { StatsCollector } from '../stats.js';
 import type { Rng } from '../util/rng.js';
 import type { TimerRegistry } from '../util/timers.js';
+import { EnqueuedTokens } from './enqueued.js';
 import { JsonlWriter } from './jsonl-writer.js';
 import type { BatchLineRunner, LineOutcome, NonHttpFailure } from './line-runner.js';
 import { type InputLine, readLines } from './lines.js';
@@ -48,8 +49,16 @@ interface OutputFaults {
 export class BatchProcessor {
   /** Wakes a batch waiting on a phase or a stop (cancel, expiry). */
   private readonly wakers = new Map<string, () => void>();
+  private readonly enqueued: EnqueuedTokens;
 
-  constructor(private readonly deps: BatchProcessorDeps) {}
+  constructor(private readonly deps: BatchProcessorDeps) {
+    this.enqueued = new EnqueuedTokens(deps.options.batch.maxEnqueuedTokens);
+  }
+
+  /** Prompt tokens of the batches not yet terminal (what --max-enqueued-tokens limits). */
+  get enqueuedTokens(): number {
+    return this.enqueued.total;
+  }
 
   start(batch: BatchRecord): void {
     const { timers } = this.deps;
@@ -59,6 +68,7 @@ export class BatchProcessor {
       .finally(() => {
         cancelExpiry();
         this.wakers.delete(batch.id);
+        this.enqueued.release(batch.id);
       });
   }
 
@@ -95,6 +105,10 @@ export class BatchProcessor {
     const { options, timers, batches } = this.deps;
     const validation = await validateBatchInput(batch.inputFile.path, batch.endpoint, options.batch);
     if (timers.isClosed) return;
+    if (validation.errors.length === 0 && batch.stopReason === null) {
+      const refused = this.enqueued.reserve(batch.id, validation.model, validation.promptTokens);
+      if (refused !== null) validation.errors.push(refused);
+    }
     const valid = validation.errors.length === 0;
     if (valid) {
       batch.model = validation.model;

@@ -31,6 +31,7 @@ export interface ResolvedMockOptions {
     msTimestamps: boolean;
     maxLines: number;
     maxErrors: number;
+    maxEnqueuedTokens: number;
   };
   files: { maxFileBytes: number; maxBatchFileBytes: number; maxJsonBodyBytes: number };
   embeddings: { defaultDimensions: number; maxDimensions: number };
@@ -82,6 +83,7 @@ export function defaultOptions(): ResolvedMockOptions {
       msTimestamps: false,
       maxLines: 50_000,
       maxErrors: 100,
+      maxEnqueuedTokens: 0,
     },
     files: { maxFileBytes: 512 * 1024 * 1024, maxBatchFileBytes: 200 * 1024 * 1024, maxJsonBodyBytes: 32 * 1024 * 1024 },
     embeddings: { defaultDimensions: 1536, maxDimensions: 3072 },

@@ -28,7 +28,8 @@
  *     "expiryMs": 86400000,         // what a "24h" completion window lasts; then `expired`
  *     "anyCompletionWindow": false, // true: also accept windows like "10m" or "30s" in the create body
  *     "msTimestamps": false,        // true: Batch *_at timestamps carry milliseconds (1732912345.123)
- *     "maxLines": 50000, "maxErrors": 100 // validation errors reported per failed batch
+ *     "maxLines": 50000, "maxErrors": 100, // validation errors reported per failed batch
+ *     "maxEnqueuedTokens": 0        // per model, prompt tokens of unfinished batches; past it → failed, token_limit_exceeded (0 = no limit)
  *   },
  *   "retention": { "count": 10000, "ageMs": 0 }, // terminal batches (and unbatched uploads) kept; 0 = no limit
  *   "capacity": { "maxConcurrency": 0, "maxQueue": 100 }, // generations at once (0 = unlimited); waiting beyond → 429
@@ -120,6 +121,11 @@ export interface MockBatchOptions {
   msTimestamps?: boolean;
   maxLines?: number;
   maxErrors?: number;
+  /**
+   * The enqueued-token limit: per model, the prompt tokens of batches not yet terminal. A batch that
+   * would pass it ends `failed` after validating with `token_limit_exceeded`, as on OpenAI. 0 = none.
+   */
+  maxEnqueuedTokens?: number;
 }
 
 export interface MockFileOptions {

@@ -103,6 +103,7 @@ const SHAPE: Shape = {
     msTimestamps: boolean,
     maxLines: positiveInt,
     maxErrors: positiveInt,
+    maxEnqueuedTokens: count,
   },
   files: { maxFileBytes: positiveInt, maxBatchFileBytes: positiveInt, maxJsonBodyBytes: positiveInt },
   embeddings: { defaultDimensions: positiveInt, maxDimensions: positiveInt },

@@ -5,9 +5,9 @@ import { LatencyModel, type TokenTiming } from '../latency.js';
 import { unixSeconds } from '../util/ids.js';
 import type { Slot } from '../capacity.js';
 import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, optionalPositiveInt } from './deps.js';
-import { admit, generate, streamTokens } from './generation.js';
+import { admit, generate, generateLine, streamTokens } from './generation.js';
 import { SSE_DONE, sseData } from './sse.js';
-import { contentText } from './text.js';
+import { chatPromptTokens } from './prompt-tokens.js';
 
 interface ChatPlan {
   modelJson: string;
@@ -40,8 +40,7 @@ export class ChatCompletions implements InferenceEndpoint {
 
   async complete(body: Record<string, unknown>): Promise<InferenceResult> {
     const plan = this.plan(body);
-    const timing = this.deps.latency.draw();
-    await generate(this.deps, admit(this.deps, false), LatencyModel.totalMs(timing, plan.completionTokens));
+    await generateLine(this.deps, plan.completionTokens);
     return {
       status: 200,
       body: this.completionJson(plan),
@@ -72,12 +71,10 @@ export class ChatCompletions implements InferenceEndpoint {
     if (!Array.isArray(messages) || messages.length === 0) {
       throw badRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
     }
-    let promptChars = 0;
     for (const message of messages) {
       if (typeof message !== 'object' || message === null || typeof (message as { role?: unknown }).role !== 'string') {
         throw badRequest("Invalid value for 'messages': each message needs a 'role'.", 'messages', 'invalid_value');
       }
-      promptChars += contentText((message as { content?: unknown }).content).length + 16;
     }
     const requested = optionalPositiveInt(body, 'max_completion_tokens') ?? optionalPositiveInt(body, 'max_tokens');
     if (Number.isNaN(requested)) throw badRequest('max_tokens must be a positive integer.', 'max_tokens', 'invalid_value');
@@ -90,7 +87,7 @@ export class ChatCompletions implements InferenceEndpoint {
     return {
       modelJson: this.lastModelJson,
       modelAscii: this.lastModelAscii,
-      promptTokens: Math.ceil(promptChars / 4),
+      promptTokens: chatPromptTokens(messages),
       completionTokens: this.deps.latency.outputTokens(requested),
       stream: body.stream === true,
       includeUsage:

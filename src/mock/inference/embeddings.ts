@@ -4,6 +4,7 @@ import { json, type Reply } from '../http/reply.js';
 import { createRng } from '../util/rng.js';
 import { type InferenceDeps, type InferenceEndpoint, type InferenceResult } from './deps.js';
 import { admit, generate } from './generation.js';
+import { listPromptTokens } from './prompt-tokens.js';
 
 const MAX_INPUTS = 2048;
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -33,9 +34,8 @@ export class Embeddings implements InferenceEndpoint {
     }
     // Embeddings have no output tokens: the time to first token is the whole latency.
     await generate(this.deps, admit(this.deps, online), this.deps.latency.draw().firstTokenMs);
-    let promptTokens = 0;
+    const promptTokens = listPromptTokens(body.input);
     const data = inputs.map((input, index) => {
-      promptTokens += typeof input === 'string' ? Math.ceil(input.length / 4) : input.length;
       const vector = embed(typeof input === 'string' ? input : input.join(','), dims);
       return { object: 'embedding', index, embedding: encoding === 'base64' ? toBase64(vector) : Array.from(vector) };
     });

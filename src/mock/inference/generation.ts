@@ -21,6 +21,11 @@ export async function generate(deps: InferenceDeps, slot: Slot | Promise<Slot>, 
   deps.capacity?.release(end);
 }
 
+/** A batch line's generation of `tokens` output tokens: draws its latency, waits for a slot and the time. */
+export function generateLine(deps: InferenceDeps, tokens: number): Promise<void> {
+  return generate(deps, admit(deps, false), LatencyModel.totalMs(deps.latency.draw(), tokens));
+}
+
 /**
  * A streamed generation of `total` tokens: waits for its slot, calls `first()` at start + time to
  * first token, then `token(i)` for each token on the per-token clock (several per timer tick when

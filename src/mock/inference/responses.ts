@@ -5,9 +5,9 @@ import { LatencyModel, type TokenTiming } from '../latency.js';
 import { unixSeconds } from '../util/ids.js';
 import type { Slot } from '../capacity.js';
 import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, optionalPositiveInt } from './deps.js';
-import { admit, generate, streamTokens } from './generation.js';
+import { admit, generate, generateLine, streamTokens } from './generation.js';
 import { sseEvent } from './sse.js';
-import { contentText } from './text.js';
+import { responsesPromptTokens } from './prompt-tokens.js';
 
 interface ResponsePlan {
   model: string;
@@ -27,8 +27,7 @@ export class Responses implements InferenceEndpoint {
 
   async complete(body: Record<string, unknown>): Promise<InferenceResult> {
     const plan = this.plan(body);
-    const timing = this.deps.latency.draw();
-    await generate(this.deps, admit(this.deps, false), LatencyModel.totalMs(timing, plan.outputTokens));
+    await generateLine(this.deps, plan.outputTokens);
     return {
       status: 200,
       body: JSON.stringify(this.response(plan, this.newIds(), 'completed')),
@@ -50,21 +49,16 @@ export class Responses implements InferenceEndpoint {
   private plan(body: Record<string, unknown>): ResponsePlan {
     const { model, input } = body;
     if (typeof model !== 'string' || model.length === 0) throw badRequest('you must provide a model parameter', 'model');
-    let inputChars = 0;
-    if (typeof input === 'string') inputChars = input.length;
-    else if (Array.isArray(input)) {
-      for (const item of input) {
-        if (typeof item === 'string') inputChars += item.length;
-        else if (typeof item === 'object' && item !== null) inputChars += contentText((item as { content?: unknown }).content).length + 16;
-      }
-    } else throw badRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+    if (typeof input !== 'string' && !Array.isArray(input)) {
+      throw badRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+    }
     const requested = optionalPositiveInt(body, 'max_output_tokens');
     if (Number.isNaN(requested)) throw badRequest('max_output_tokens must be a positive integer.', 'max_output_tokens', 'invalid_value');
     const instructions = typeof body.instructions === 'string' ? body.instructions : null;
     const metadata = typeof body.metadata === 'object' && body.metadata !== null ? (body.metadata as Record<string, unknown>) : {};
     return {
       model,
-      inputTokens: Math.ceil((inputChars + (instructions?.length ?? 0)) / 4),
+      inputTokens: responsesPromptTokens(input, instructions),
       outputTokens: this.deps.latency.outputTokens(requested),
       maxOutputTokens: requested ?? null,
       instructions,
