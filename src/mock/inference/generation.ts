@@ -49,7 +49,9 @@ export async function streamTokens(
     first();
     let sent = 0;
     while (sent < total && sink.open) {
-      const due = timing.perTokenMs > 0 ? Math.min(total, 1 + Math.floor((performance.now() - firstAt) / timing.perTokenMs)) : total;
+      // max(0, ·): a timer may fire a fraction of a millisecond before firstAt; token 0 still goes with first().
+      const elapsed = Math.max(0, performance.now() - firstAt);
+      const due = timing.perTokenMs > 0 ? Math.min(total, 1 + Math.floor(elapsed / timing.perTokenMs)) : total;
       for (; sent < due; sent++) token(sent);
       if (sent < total && !(await sink.sleep(Math.max(1, timing.perTokenMs)))) return false;
     }
