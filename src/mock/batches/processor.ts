@@ -110,8 +110,8 @@ export class BatchProcessor {
       if (refused !== null) validation.errors.push(refused);
     }
     const valid = validation.errors.length === 0;
+    batch.model = validation.model;
     if (valid) {
-      batch.model = validation.model;
       batch.counts.total = validation.requestLines;
       batch.usage = { inputTokens: 0, outputTokens: 0 };
     }
