@@ -6,9 +6,10 @@
  *
  * Cost per request matters here (a load tester's own CPU caps the load it can make), so the
  * client talks to undici's dispatcher directly rather than through `request()`:
- *   - one small handler object per request (undici's native handler interface, so undici wraps
- *     nothing), no AbortController, no Readable: the body is a ResponseBody that buffers chunks
- *     for `json()`/`text()`/`bytes()` or hands them out one by one to `for await` (SSE);
+ *   - one small handler object per request (undici's controller interface: onRequestStart …
+ *     onResponseError, pause/resume/abort on the controller), no AbortController, no Readable:
+ *     the body is a ResponseBody that buffers chunks for `json()`/`text()`/`bytes()` or hands
+ *     them out one by one to `for await` (SSE);
  *   - no timer per request: one sweep timer per client aborts requests past their deadline, so
  *     a timeout fires up to one sweep interval late (SWEEP_MAX_MS = 100 ms, or a tenth of the
  *     client's timeout when that is shorter, at least 10 ms); the failure is still named

@@ -7,6 +7,9 @@ import { MetricsRecorder } from '../../src/metrics/recorder.js';
 
 let server: Server;
 let base: string;
+const BLOCK = Buffer.alloc(256 * 1024, 97);
+const HUGE = 48 * 1024 * 1024;
+let flushed = 0;
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/ok') return void res.end(JSON.stringify({ ok: true }));
@@ -34,6 +37,19 @@ beforeAll(async () => {
       res.writeHead(200);
       res.write(Buffer.alloc(64 * 1024, 97));
       return void setTimeout(() => res.end(Buffer.alloc(64 * 1024, 97)), 10);
+    }
+    if (req.url === '/huge') {
+      // as fast as the socket takes it; `flushed` counts what the client's side accepted
+      res.writeHead(200, { 'content-length': HUGE });
+      let sent = 0;
+      const pump = () => {
+        while (sent < HUGE) {
+          sent += BLOCK.length;
+          if (!res.write(BLOCK, () => (flushed += BLOCK.length))) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      return pump();
     }
     // /hang: never answers
   });
@@ -170,6 +186,32 @@ describe('HttpClient.call records every request exactly once', () => {
     const ok = await http.call(get('GET /ok', '/ok'), (res) => readJson(res.body));
     expect(ok.ok).toBe(true);
     expect(recorder.snapshot().aggregated).toMatchObject({ count: 7, failures: 0 });
+    await http.close();
+  });
+});
+
+describe('HttpClient backpressure', () => {
+  it('a streaming reader that falls behind pauses the socket (the server cannot push the whole body)', async () => {
+    const { http } = client();
+    flushed = 0;
+    const r = await http.call(get('GET /huge', '/huge'), async (res) => {
+      let size = 0;
+      let duringPause = -1;
+      for await (const chunk of res.body) {
+        size += chunk.length;
+        if (duringPause === -1) {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          duringPause = flushed;
+        }
+      }
+      return { size, duringPause };
+    });
+    expect(r.ok).toBe(true);
+    const { size, duringPause } = (r as { value: { size: number; duringPause: number } }).value;
+    expect(size).toBe(HUGE);
+    // paused above 64 KiB unread: only the kernel's socket buffers (a few MiB) fill meanwhile;
+    // without the pause the whole body would be read into memory in well under 300 ms
+    expect(duringPause).toBeLessThan(HUGE / 2);
     await http.close();
   });
 });
