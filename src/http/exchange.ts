@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Recorder } from '../metrics/types.js';
-import { type AbortCause, failureName, httpFailureName } from './errors.js';
+import { type AbortCause, failureName, httpFailureName, isConnectionLoss, TRUNCATED_BODY } from './errors.js';
 import { abortError, ResponseBody } from './response-body.js';
 import type { CallOutcome, HttpRequestSpec, HttpResponseView } from './types.js';
 
@@ -131,8 +131,13 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
   }
 
   onResponseError(_controller: Controller | undefined, err: Error): void {
+    // the head arrived and the connection was lost before the body's end (Content-Length not
+    // reached, or a chunked body without its last chunk): the body was cut
+    if (this.status !== undefined && isConnectionLoss(err)) err = truncatedBody(err);
     // with a body, the reader sees the error (or has finished and ignores it)
     if (this.body !== undefined) this.body.fail(err);
+    // an error status whose body was cut is still named by its status
+    else if (this.errChunks !== undefined && this.abortCause === undefined) this.failWithStatus();
     else this.fail(failureName(err, this.abortCause, this.timeoutMs));
   }
 
@@ -184,4 +189,9 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
     this.client.settle(this);
     this.resolve({ ok: false, error, status: this.status, durationMs });
   }
+}
+
+/** The error a reader sees when the connection dropped mid-body. */
+function truncatedBody(cause: Error): Error {
+  return Object.assign(new Error('response body cut before its end', { cause }), { code: TRUNCATED_BODY });
 }
