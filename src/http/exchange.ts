@@ -180,6 +180,14 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
     this.fail(error);
   }
 
+  /**
+   * A failure found before dispatching: settled on a later turn of the event loop, so that a
+   * loop of such calls (closed model, no wait) still lets timers and signal handlers run.
+   */
+  failSoon(error: string): void {
+    setImmediate(() => this.fail(error));
+  }
+
   /** Records the failure and resolves; no-op when already settled. */
   fail(error: string): void {
     if (this.settled) return;

@@ -190,6 +190,37 @@ describe('HttpClient.call records every request exactly once', () => {
   });
 });
 
+describe('HttpClient refuses a request undici would refuse, before dispatching it', () => {
+  const BAD = { authorization: 'Bearer sk-secret\nX-Injected: 1' };
+
+  it('fails it at once as `invalid header: <name>` (never the value), and the connections stay usable', async () => {
+    const { http, recorder } = client();
+    // more than the 4 connections: undici's pool would take each refused one for a busy connection
+    for (let i = 0; i < 6; i++) {
+      const r = await http.call({ ...get('GET /ok', '/ok'), headers: BAD }, (res) => readJson(res.body));
+      expect(r).toMatchObject({ ok: false, error: 'invalid header: authorization' });
+    }
+    const ok = await http.call({ ...get('GET /ok', '/ok'), headers: { authorization: 'Bearer fine' } }, (res) => readJson(res.body));
+    expect(ok).toMatchObject({ ok: true, value: { ok: true } });
+    expect(recorder.snapshot().failures).toEqual([{ method: 'GET', name: 'GET /ok', error: 'invalid header: authorization', occurrences: 6 }]);
+    expect(JSON.stringify(recorder.snapshot())).not.toContain('sk-secret');
+    expect(http.pending).toBe(0);
+    await http.close();
+  });
+
+  it.each([
+    ['a refused header', { ...get('GET /ok', '/ok'), headers: BAD }],
+    ['a malformed URL', { name: 'bad url', method: 'GET' as const, url: 'not a url' }],
+  ])('settles the failure of %s on a later turn of the event loop: a loop of such calls lets timers run', async (_, spec) => {
+    const { http } = client();
+    let ticked = false;
+    setTimeout(() => (ticked = true), 0);
+    for (let calls = 0; calls < 5000 && !ticked; calls++) await http.call(spec, async () => 1);
+    expect(ticked).toBe(true);
+    await http.close();
+  });
+});
+
 describe('HttpClient backpressure', () => {
   it('a streaming reader that falls behind pauses the socket (the server cannot push the whole body)', async () => {
     const { http } = client();
