@@ -6,15 +6,17 @@
  *
  * Cost per request matters here (a load tester's own CPU caps the load it can make), so the
  * client talks to undici's dispatcher directly rather than through `request()`:
- *   - one small handler object per request (undici's native handler interface, so undici wraps
- *     nothing), no AbortController, no Readable: the body is a ResponseBody that buffers chunks
- *     for `json()`/`text()`/`bytes()` or hands them out one by one to `for await` (SSE);
+ *   - one small handler object per request (undici's controller interface: onRequestStart …
+ *     onResponseError, pause/resume/abort on the controller), no AbortController, no Readable:
+ *     the body is a ResponseBody that buffers chunks for `json()`/`text()`/`bytes()` or hands
+ *     them out one by one to `for await` (SSE);
  *   - no timer per request: one sweep timer per client aborts requests past their deadline, so
  *     a timeout fires up to one sweep interval late (SWEEP_MAX_MS = 100 ms, or a tenth of the
  *     client's timeout when that is shorter, at least 10 ms); the failure is still named
  *     `timeout after <configured timeout>`;
  *   - one listener on the run signal for the whole client, which aborts every request in flight.
  */
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher } from 'undici';
 import type { Recorder } from '../metrics/types.js';
@@ -28,6 +30,28 @@ export { ResponseBody, readAll, readJson, readLimited } from './response-body.js
 /** Coarsest timeout sweep; a client with a short timeout sweeps at a tenth of it (≥ 10 ms). */
 export const SWEEP_MAX_MS = 100;
 const SWEEP_MIN_MS = 10;
+
+/** Header objects found valid (scenarios build theirs once and reuse them). */
+const validHeaders = new WeakSet<object>();
+
+/**
+ * The name of the first header undici would refuse (a value with CR/LF or a character past
+ * U+00FF, a name that is no token). undici refuses such a request inside its connection pool,
+ * which then takes that connection for busy and never uses it again, so the client checks first.
+ */
+function invalidHeader(headers: Record<string, string> | undefined): string | undefined {
+  if (headers === undefined || validHeaders.has(headers)) return undefined;
+  for (const name of Object.keys(headers)) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, headers[name]);
+    } catch {
+      return name;
+    }
+  }
+  validHeaders.add(headers);
+  return undefined;
+}
 
 export class HttpClient implements ExchangeOwner {
   readonly recorder: Recorder;
@@ -98,7 +122,12 @@ export class HttpClient implements ExchangeOwner {
     try {
       t = targetOf(spec.url);
     } catch (err) {
-      ex.fail(failureName(err));
+      ex.failSoon(failureName(err));
+      return out;
+    }
+    const badHeader = invalidHeader(spec.headers);
+    if (badHeader !== undefined) {
+      ex.failSoon(`invalid header: ${badHeader}`);
       return out;
     }
     this.dispatcher.dispatch(

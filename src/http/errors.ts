@@ -14,7 +14,18 @@ export class CheckFailure extends Error {
 /** Why the client's own abort fired. */
 export type AbortCause = 'timeout' | 'stopped';
 
+/** Our code for a body cut after its head arrived (see Exchange.onResponseError). */
+export const TRUNCATED_BODY = 'BATCH_LOAD_TRUNCATED_BODY';
+
+/**
+ * Connection lost (peer closed or reset it): `connection reset` before any response,
+ * `truncated body` once the response head has arrived.
+ */
+const CONNECTION_LOSS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+export const isConnectionLoss = (err: Error): boolean => CONNECTION_LOSS.has((err as { code?: string }).code ?? '');
+
 const CODE_NAMES: Record<string, string> = {
+  [TRUNCATED_BODY]: 'truncated body',
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
   EPIPE: 'connection reset',

@@ -1,12 +1,15 @@
 /**
- * One request in flight (Exchange): undici's native dispatch handler plus the client's
- * bookkeeping, and the response view its reader gets.
+ * One request in flight (Exchange): undici's dispatch handler plus the client's bookkeeping,
+ * and the response view its reader gets.
  */
-import { util as undiciUtil, type Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
 import type { Recorder } from '../metrics/types.js';
-import { type AbortCause, failureName, httpFailureName } from './errors.js';
+import { type AbortCause, failureName, httpFailureName, isConnectionLoss, TRUNCATED_BODY } from './errors.js';
 import { abortError, ResponseBody } from './response-body.js';
 import type { CallOutcome, HttpRequestSpec, HttpResponseView } from './types.js';
+
+type Controller = Dispatcher.DispatchController;
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
 /** How much of an error body we read to name the failure. */
@@ -19,32 +22,17 @@ export interface ExchangeOwner {
 }
 
 class ResponseView implements HttpResponseView {
-  private parsed: Record<string, string | string[] | undefined> | undefined;
-
   constructor(
     readonly status: number,
-    private readonly raw: (Buffer | string)[],
+    /** undici gives the handler every header parsed already (lower-case names) */
+    readonly headers: IncomingHttpHeaders,
     readonly body: ResponseBody,
     readonly startedAtMs: number,
   ) {}
 
-  get headers(): Record<string, string | string[] | undefined> {
-    this.parsed ??= undiciUtil.parseHeaders(this.raw as Buffer[]) as Record<string, string | string[] | undefined>;
-    return this.parsed;
-  }
-
   header(name: string): string | undefined {
-    const raw = this.raw;
-    for (let i = 0; i < raw.length; i += 2) {
-      const k = raw[i]!;
-      if (k.length !== name.length) continue;
-      const key = typeof k === 'string' ? k : k.toString('latin1');
-      if (key === name || key.toLowerCase() === name) {
-        const v = raw[i + 1]!;
-        return typeof v === 'string' ? v : v.toString('latin1');
-      }
-    }
-    return undefined;
+    const v = this.headers[name];
+    return v === undefined || typeof v === 'string' ? v : v[0];
   }
 }
 
@@ -68,11 +56,13 @@ export function targetOf(url: string): { origin: string; path: string } {
 }
 
 /**
- * One request in flight: undici's (legacy, native) dispatch handler plus our bookkeeping. It
- * settles exactly once: `finish` records the request and resolves the caller's promise.
+ * One request in flight: undici's dispatch handler (the controller interface: onRequestStart …
+ * onResponseError) plus our bookkeeping. It settles exactly once: `readDone` or `fail` records
+ * the request and resolves the caller's promise.
  */
 export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
-  private abortFn: ((err?: Error) => void) | null = null;
+  /** undici's handle on the request once it has a socket: pause/resume/abort */
+  private controller: Controller | null = null;
   private abortCause: AbortCause | undefined;
   private settled = false;
   private status: number | undefined;
@@ -94,28 +84,27 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
 
   // -- undici handler --
 
-  onConnect(abort: (err?: Error) => void): void {
+  onRequestStart(controller: Controller): void {
     if (this.settled) {
       // failed while queued (timeout, run stopped): never send it
-      abort(abortError('request abandoned'));
+      controller.abort(abortError('request abandoned'));
       return;
     }
-    this.abortFn = abort;
+    this.controller = controller;
   }
 
-  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (this.settled) return true;
-    if (status < 200) return true;
+  onResponseStart(controller: Controller, status: number, headers: IncomingHttpHeaders): void {
+    if (this.settled || status < 200) return;
     this.status = status;
     if (!(this.spec.okStatus ?? isSuccess)(status)) {
       this.errChunks = [];
-      return true;
+      return;
     }
-    const body = new ResponseBody(resume);
+    const body = new ResponseBody(controller);
     this.body = body;
     let p: Promise<T>;
     try {
-      p = this.read(new ResponseView(status, rawHeaders, body, this.startedAtMs));
+      p = this.read(new ResponseView(status, headers, body, this.startedAtMs));
     } catch (err) {
       p = Promise.reject(err);
     }
@@ -123,30 +112,33 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
       (value) => this.readDone(value),
       (err) => this.readFailed(err),
     );
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
-    if (this.body !== undefined) return this.body.push(chunk);
+  onResponseData(controller: Controller, chunk: Buffer): void {
+    if (this.body !== undefined) {
+      if (!this.body.push(chunk)) controller.pause();
+      return;
+    }
     if (this.errChunks !== undefined && this.errSize < ERROR_BODY_LIMIT) {
       this.errChunks.push(chunk.subarray(0, ERROR_BODY_LIMIT - this.errSize));
       this.errSize += chunk.length;
     }
-    return true;
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     if (this.body !== undefined) this.body.finish();
-    else if (this.errChunks !== undefined && !this.settled) {
-      const text = Buffer.concat(this.errChunks).toString('utf8');
-      this.fail(httpFailureName(this.status!, text));
-    }
+    else if (this.errChunks !== undefined) this.failWithStatus();
   }
 
-  onError(err: Error): void {
+  onResponseError(_controller: Controller | undefined, err: Error): void {
+    // the head arrived and the connection was lost before the body's end (Content-Length not
+    // reached, or a chunked body without its last chunk): the body was cut
+    if (this.status !== undefined && isConnectionLoss(err)) err = truncatedBody(err);
     // with a body, the reader sees the error (or has finished and ignores it)
     if (this.body !== undefined) this.body.fail(err);
-    else if (!this.settled) this.fail(failureName(err, this.abortCause, this.timeoutMs));
+    // an error status whose body was cut is still named by its status
+    else if (this.errChunks !== undefined && this.abortCause === undefined) this.failWithStatus();
+    else this.fail(failureName(err, this.abortCause, this.timeoutMs));
   }
 
   // -- ours --
@@ -156,12 +148,17 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
     if (this.settled) return;
     this.abortCause ??= cause;
     const err = abortError(cause === 'timeout' ? 'request timed out' : 'run stopped');
-    // undici reports the error back synchronously (onError) when the request is on a socket
-    if (this.abortFn) this.abortFn(err);
+    // undici reports the error back synchronously (onResponseError) when the request is on a socket
+    if (this.controller) this.controller.abort(err);
     if (this.settled) return;
     if (this.body !== undefined) this.body.fail(err);
-    // queued (no socket yet) or the error was swallowed: fail it now; onConnect drops it later
+    // queued (no socket yet) or the error was swallowed: fail it now; onRequestStart drops it later
     else this.fail(failureName(err, this.abortCause, this.timeoutMs));
+  }
+
+  private failWithStatus(): void {
+    if (this.settled) return;
+    this.fail(httpFailureName(this.status!, Buffer.concat(this.errChunks!).toString('utf8')));
   }
 
   private readDone(value: T): void {
@@ -179,8 +176,16 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
     if (this.settled) return;
     const error = failureName(err, this.abortCause, this.timeoutMs);
     // a reader that gave up mid-body must not keep the socket busy
-    if (!this.body!.done && this.abortFn) this.abortFn(abortError('reader gave up'));
+    if (!this.body!.done && this.controller) this.controller.abort(abortError('reader gave up'));
     this.fail(error);
+  }
+
+  /**
+   * A failure found before dispatching: settled on a later turn of the event loop, so that a
+   * loop of such calls (closed model, no wait) still lets timers and signal handlers run.
+   */
+  failSoon(error: string): void {
+    setImmediate(() => this.fail(error));
   }
 
   /** Records the failure and resolves; no-op when already settled. */
@@ -192,4 +197,9 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
     this.client.settle(this);
     this.resolve({ ok: false, error, status: this.status, durationMs });
   }
+}
+
+/** The error a reader sees when the connection dropped mid-body. */
+function truncatedBody(cause: Error): Error {
+  return Object.assign(new Error('response body cut before its end', { cause }), { code: TRUNCATED_BODY });
 }

@@ -32,8 +32,8 @@ export class ResponseBody implements AsyncIterable<Buffer> {
   private rejectWhole: ((e: unknown) => void) | undefined;
   private wakeIterator: (() => void) | undefined;
 
-  /** @param resume undici's resume for a paused response */
-  constructor(private readonly resume: () => void) {}
+  /** @param socket undici's request controller: resumes a paused response */
+  constructor(private readonly socket: { resume(): void }) {}
 
   /** True once the whole body arrived (or failed). */
   get done(): boolean {
@@ -70,7 +70,7 @@ export class ResponseBody implements AsyncIterable<Buffer> {
 
   // -- fed by the request handler --
 
-  /** @internal a chunk arrived; false asks undici to pause the socket */
+  /** @internal a chunk arrived; false: pause the socket (the caller does, resume() undoes it) */
   push(chunk: Buffer): boolean {
     if (this.discarding) return true;
     this.chunks.push(chunk);
@@ -160,7 +160,7 @@ export class ResponseBody implements AsyncIterable<Buffer> {
 
   private unpause(): void {
     this.paused = false;
-    this.resume();
+    this.socket.resume();
   }
 }
 

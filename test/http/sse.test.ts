@@ -45,12 +45,17 @@ const STREAM = [
   '',
 ];
 
+/**
+ * `event` and `id` are each event's own fields (eventsource-parser), absent when the event had
+ * none: `id` is not the spec's "last event ID" carried over to later events (the hand-written
+ * parser this replaced carried it over; no reader uses ids).
+ */
 const EXPECTED: SseEvent[] = [
-  { event: 'response.created', data: '{"type":"response.created","n":1}', id: '' },
-  { event: '', data: '{"delta":"héllo 🌍 世界"}', id: '' },
-  { event: '', data: 'line one\nline two\nno-space', id: '' },
+  { event: 'response.created', data: '{"type":"response.created","n":1}' },
+  { data: '{"delta":"héllo 🌍 世界"}' },
+  { data: 'line one\nline two\nno-space' },
   { event: 'custom', data: 'ü', id: '7' },
-  { event: '', data: '[DONE]', id: '7' },
+  { data: '[DONE]' },
 ];
 
 describe('SseParser', () => {
@@ -104,6 +109,20 @@ describe('SseParser', () => {
     q.push('data: {"a":1}\n\ndata: {"trunc');
     expect(q.end()).toBe(true);
     expect(cut.map((e) => e.data)).toEqual(['{"a":1}']);
+  });
+
+  it('drops a final event whose last line was cut, with its complete lines (the spec; the hand-written parser dispatched them)', () => {
+    const events = parseSse(['data: {"a":1}\n\ndata: a\ndata: {"tru']);
+    expect(events.map((e) => e.data)).toEqual(['{"a":1}']);
+  });
+
+  it('ends a final event on a trailing CR (the parser holds a CR back until it knows whether LF follows)', () => {
+    expect(parseSse(['data: x\r']).map((e) => e.data)).toEqual(['x']);
+    expect(parseSse(['data: x\r', '\r']).map((e) => e.data)).toEqual(['x']);
+  });
+
+  it('ignores comments, retry and unknown fields', () => {
+    expect(parseSse([': ping\nretry: 10\nfoo: bar\nretry: x\ndata: y\n\n'])).toEqual([{ data: 'y' }]);
   });
 
   it('keeps an empty data field as an event and a field with no colon', () => {

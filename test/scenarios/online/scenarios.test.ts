@@ -20,11 +20,13 @@ function chatStream(res: ServerResponse, body: string): void {
   streamHead(res);
   const wantsUsage = (JSON.parse(body) as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage;
   res.write(chatChunk('', { choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] }));
-  for (const w of ['a', 'b', 'c', 'd', 'e']) res.write(chatChunk(w));
+  for (const w of ['a', 'b', 'c', 'd']) res.write(chatChunk(w));
   if (mode === 'cut') {
-    res.socket?.destroy();
+    // once the head and chunks are on the wire (else the destroy drops them unsent)
+    res.write(chatChunk('e'), () => res.socket?.destroy());
     return;
   }
+  res.write(chatChunk('e'));
   if (mode === 'error-event') res.write(sse({ error: { message: 'upstream failed', type: 'server_error' } }));
   if (mode === 'non-json') res.write('data: {"choices":[{"delta":{"content":"x"\n\n');
   res.write(chatChunk(undefined, { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
@@ -40,6 +42,8 @@ function responsesStream(res: ServerResponse): void {
   for (const d of ['x', 'y', 'z']) res.write(ev('response.output_text.delta', { delta: d }));
   if (mode === 'failed') res.write(ev('response.failed', { response: { status: 'failed' } }));
   if (mode === 'error-event') res.write(ev('error', { message: 'bad' }));
+  // an error chunk with neither `type` nor an `event:` line
+  if (mode === 'bare-error') res.write(sse({ error: { message: 'upstream failed', type: 'server_error' } }));
   if (mode !== 'no-completed') {
     res.write(ev('response.completed', { response: { status: 'completed', usage: { input_tokens: 2, output_tokens: 3, total_tokens: 5 } } }));
   }
@@ -135,9 +139,9 @@ describe('chat scenario', () => {
     });
   }
 
-  it('a stream cut mid-way is one failure', async () => {
+  it('a stream cut mid-way is one failure, `truncated body`', async () => {
     const { outcome, snap } = await runOnce(createChatScenario, 'cut', 1);
-    expect(outcome.ok).toBe(false);
+    expect(outcome).toEqual({ ok: false, reason: 'truncated body' });
     expect(snap.aggregated.failures).toBe(1);
     expect(snap.aggregated.count).toBe(1);
   });
@@ -216,6 +220,7 @@ describe('responses scenario', () => {
     ['no-completed', 'stream ended without response.completed'],
     ['failed', 'stream error event'],
     ['error-event', 'stream error event'],
+    ['bare-error', 'stream error event'],
   ] as const) {
     it(`fails ${m} as "${reason}"`, async () => {
       const { outcome, snap } = await runOnce(createResponsesScenario, m, 1);
