@@ -2,6 +2,9 @@
  * The `--json FILE` document. It carries the full MetricsSnapshot with encoded histograms, so
  * reports of shards of one run (several processes or hosts) merge exactly: `mergeReports`
  * re-adds the histograms and re-evaluates the thresholds on the merged metrics.
+ * Optional sections: `timeseries` (report/timeseries.ts), `batches` (report/batch-timeline.ts),
+ * `sweep` (report/sweep.ts) and `burst` (report/burst.ts); older reports lack them and every
+ * reader (HTML, compare, JUnit) treats them as absent.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
@@ -10,6 +13,10 @@ import { MetricsRecorder } from '../metrics/recorder.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import { evaluateThresholds, type DerivedMetrics } from '../thresholds/evaluate.js';
 import type { ThresholdResult, ThresholdSpec } from '../thresholds/types.js';
+import type { BatchTimeline } from './batch-timeline.js';
+import type { BurstSection } from './burst.js';
+import type { SweepSection } from './sweep.js';
+import type { TimeSeriesPoint } from './timeseries.js';
 
 export const REPORT_TOOL = 'batch-load';
 export const REDACTED = '***';
@@ -31,9 +38,20 @@ export interface JsonReport {
   derived?: DerivedMetrics;
   /** the embedded mock's own counts (embedded runs), for reconciliation */
   serverStats?: unknown;
+  /** one point per progress interval, bounded (TimeSeries.toJSON()) */
+  timeseries?: TimeSeriesPoint[];
+  /** the last batches' lifecycles (BatchTimelineLog.toJSON()) */
+  batches?: BatchTimeline[];
+  /** a rate sweep's steps */
+  sweep?: SweepSection;
+  /** burst mode's own figures (buildBurstJsonReport) */
+  burst?: BurstSection;
 }
 
-export interface JsonReportInput {
+/** The optional sections, passed through as given. */
+export type JsonReportSections = Pick<JsonReport, 'timeseries' | 'batches' | 'sweep' | 'burst'>;
+
+export interface JsonReportInput extends JsonReportSections {
   version: string;
   runId: string;
   /** default: metrics.startedAt / metrics.endedAt */
@@ -67,6 +85,10 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
     interrupted: input.interrupted ?? false,
     ...(input.derived ? { derived: input.derived } : {}),
     ...(input.serverStats !== undefined ? { serverStats: input.serverStats } : {}),
+    ...(input.timeseries ? { timeseries: input.timeseries } : {}),
+    ...(input.batches ? { batches: input.batches } : {}),
+    ...(input.sweep ? { sweep: input.sweep } : {}),
+    ...(input.burst ? { burst: input.burst } : {}),
   };
 }
 
@@ -147,7 +169,8 @@ export interface MergeOptions {
  * Merges reports of concurrent shards of one run: metrics exactly (MetricsRecorder.merge), the
  * union of their threshold specs re-evaluated on the merged metrics. Thresholds on derived
  * metrics fail as unknown unless `derived` is given (shards' derived values and serverStats
- * can't be combined and are dropped). config lists each shard's config.
+ * can't be combined and are dropped, and so are the shards' time series, batch timelines and
+ * sweeps). config lists each shard's config.
  * exitCode: 1 when a merged threshold failed, else the highest shard exit code.
  */
 export function mergeReports(docs: JsonReport[], opts: MergeOptions = {}): JsonReport {
