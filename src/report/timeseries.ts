@@ -17,6 +17,7 @@
  */
 import { MetricHistogram } from '../metrics/histogram.js';
 import type { IntervalStats } from '../metrics/recorder.js';
+import type { Distribution } from '../metrics/types.js';
 
 export const DEFAULT_MAX_POINTS = 2000;
 export const DEFAULT_MAX_SERIES_NAMES = 20;
@@ -113,9 +114,12 @@ interface Hists<H> {
   trends: Map<string, H>;
 }
 
+/** An encoded histogram with its exact count/min/max/mean: decoding then skips a full scan. */
+type Encoded = Pick<Distribution, 'count' | 'min' | 'max' | 'mean' | 'histogram'>;
+
 interface Stored {
   counts: Counts;
-  hists: Hists<string>;
+  hists: Hists<Encoded>;
   point: TimeSeriesPoint;
 }
 
@@ -265,11 +269,12 @@ function mergeCounts(a: Counts, b: Counts): Counts {
 }
 
 function store(counts: Counts, live: Hists<MetricHistogram>): Stored {
-  return { counts, hists: mapHists(live, (h) => h.encode()), point: summarize(counts, live) };
+  const encode = (h: MetricHistogram): Encoded => ({ count: h.count, min: h.min, max: h.max, mean: h.mean, histogram: h.encode() });
+  return { counts, hists: mapHists(live, encode), point: summarize(counts, live) };
 }
 
 function mergeStored(a: Stored, b: Stored): Stored {
-  const decode = (s: string) => MetricHistogram.decode(s, 'ms');
+  const decode = (e: Encoded) => MetricHistogram.decode(e.histogram, 'ms', e);
   const live = mapHists(a.hists, decode);
   const other = mapHists(b.hists, decode);
   live.agg.add(other.agg);
