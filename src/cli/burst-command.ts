@@ -1,31 +1,36 @@
-/** `--burst N`: seed 002's burst test, run against the given host or the embedded mock. */
+/** `--burst N`: one pre-flight request, then N at once, against the given host or the embedded mock. */
 import type { RunConfig } from '../config/types.js';
 import { runBurst, parseMinSuccess, type BurstScenarioName } from '../engine/burst.js';
 import { startEmbeddedTarget } from '../engine/embedded-target.js';
 import { redactor } from '../http/redact.js';
+import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
-export async function runBurstCommand(config: RunConfig, argv: Record<string, unknown>, io: CliIO): Promise<number> {
+export interface BurstArgs {
+  /** requests at once (validated by the option registry: a whole number 1..100000) */
+  burst: unknown;
+  minSuccess?: unknown;
+  /** the --scenario text, when given */
+  scenario?: unknown;
+}
+
+export async function runBurstCommand(config: RunConfig, args: BurstArgs, io: CliIO): Promise<number> {
   const err = (line: string) => io.stderr.write(`batch-load: ${redactor.redact(line)}\n`);
-  const n = Number(argv.burst);
-  if (!Number.isInteger(n) || n < 1 || n > 100_000) {
-    err(`--burst: expected a whole number of requests between 1 and 100000, got '${String(argv.burst)}'`);
-    return 2;
-  }
+  const n = Number(args.burst);
   let minSuccess: number | undefined;
   try {
-    minSuccess = argv.minSuccess === undefined ? undefined : parseMinSuccess(String(argv.minSuccess));
+    minSuccess = args.minSuccess === undefined ? undefined : parseMinSuccess(String(args.minSuccess));
   } catch (e) {
     err((e as Error).message);
-    return 2;
+    return EXIT.USAGE;
   }
   // burst fires one online request kind: chat unless --scenario names another single one
   let scenario: BurstScenarioName = 'chat';
-  if (argv.scenario !== undefined) {
+  if (args.scenario !== undefined) {
     const only = config.scenarios.length === 1 ? config.scenarios[0].name : undefined;
     if (!only || only === 'batch') {
-      err(`--burst: needs one online scenario (chat, responses, embeddings or health), got '${String(argv.scenario)}'`);
-      return 2;
+      err(`--burst: needs one online scenario (chat, responses, embeddings or health), got '${String(args.scenario)}'`);
+      return EXIT.USAGE;
     }
     scenario = only;
   }

@@ -3,12 +3,13 @@
  * stats-history CSV, one row per interval), the end summary with the online-scenario sections
  * and, for embedded runs, the reconciliation with the mock's own counts; `--json` and `--csv`.
  */
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { RunConfig } from '../config/types.js';
 import type { ProgressInfo, RunResult } from '../engine/runner.js';
 import { redactor } from '../http/redact.js';
-import { writeCsvReports, StatsHistoryCsv } from '../report/csv.js';
-import { buildJsonReport, writeJsonReport } from '../report/json.js';
+import { csvPaths, failuresCsv, statsCsv, writeCsvReports, StatsHistoryCsv } from '../report/csv.js';
+import { buildJsonReport, writeJsonReport, type JsonReport } from '../report/json.js';
 import { ProgressPrinter } from '../report/progress.js';
 import { renderSummary } from '../report/summary.js';
 import { onlineSummarySections } from '../scenarios/online/report.js';
@@ -29,8 +30,18 @@ export class ProgressReporter {
     if (config.output.csvPrefix) this.history = new StatsHistoryCsv(config.output.csvPrefix);
   }
 
+  private historyFailed = false;
+
   update(p: ProgressInfo): void {
-    this.history?.append({ users: p.users, interval: p.interval, totals: p.totals });
+    // a write error in a timer must never throw into the event loop: say it once, keep running
+    if (this.history && !this.historyFailed) {
+      try {
+        this.history.append({ users: p.users, interval: p.interval, totals: p.totals });
+      } catch (e) {
+        this.historyFailed = true;
+        this.log(`could not write ${this.history.path}: ${(e as Error).message} (stats history stops here)`);
+      }
+    }
     if (!this.config.output.onlySummary) this.printer.update(p);
   }
 
@@ -52,30 +63,52 @@ export function renderRunReport(result: RunResult, config: RunConfig): string {
       thresholds: result.thresholds,
       title: `batch-load ${VERSION} · run ${result.runId}${result.interrupted ? ' · INTERRUPTED (partial)' : ''}`,
       extraSections: extra.filter((s) => s.trim() !== ''),
+      interrupted: result.interrupted,
     }),
   );
+}
+
+/** The --json document of a run (secrets removed). */
+export function runJsonReport(result: RunResult, config: RunConfig, extra: Partial<JsonReport> & { error?: string } = {}): JsonReport {
+  const doc = buildJsonReport({
+    version: VERSION,
+    runId: result.runId,
+    startedAt: result.startedAt,
+    endedAt: result.endedAt,
+    config: { ...config, batch: config.batch ? { ...config.batch, customIds: undefined } : undefined },
+    secrets: [config.auth.apiKey, config.auth.basicAuthPassword].filter((s): s is string => !!s),
+    metrics: result.metrics,
+    thresholds: result.thresholds,
+    passed: result.passed,
+    exitCode: result.exitCode,
+    interrupted: result.interrupted,
+  });
+  return { ...doc, derived: result.derived, serverStats: result.serverStats, ...extra };
 }
 
 /** Writes --json and --csv outputs; returns the paths written. */
 export async function writeRunOutputs(result: RunResult, config: RunConfig): Promise<string[]> {
   const written: string[] = [];
   if (config.output.jsonFile) {
-    const doc = buildJsonReport({
-      version: VERSION,
-      runId: result.runId,
-      startedAt: result.startedAt,
-      endedAt: result.endedAt,
-      config: { ...config, batch: config.batch ? { ...config.batch, customIds: undefined } : undefined },
-      secrets: [config.auth.apiKey, config.auth.basicAuthPassword].filter((s): s is string => !!s),
-      metrics: result.metrics,
-      thresholds: result.thresholds,
-      passed: result.passed,
-      exitCode: result.exitCode,
-      interrupted: result.interrupted,
-    });
-    await writeJsonReport(config.output.jsonFile, { ...doc, derived: result.derived, serverStats: result.serverStats });
+    await writeJsonReport(config.output.jsonFile, runJsonReport(result, config));
     written.push(config.output.jsonFile);
   }
   if (config.output.csvPrefix) written.push(...(await writeCsvReports(config.output.csvPrefix, result.metrics)));
+  return written;
+}
+
+/** The same outputs, written synchronously: for a crash, when the event loop cannot be trusted. */
+export function writeRunOutputsSync(result: RunResult, config: RunConfig, error: string): string[] {
+  const written: string[] = [];
+  if (config.output.jsonFile) {
+    writeFileSync(config.output.jsonFile, `${JSON.stringify(runJsonReport(result, config, { error, exitCode: 4 }), null, 2)}\n`, 'utf8');
+    written.push(config.output.jsonFile);
+  }
+  if (config.output.csvPrefix) {
+    const p = csvPaths(config.output.csvPrefix);
+    writeFileSync(p.stats, statsCsv(result.metrics), 'utf8');
+    writeFileSync(p.failures, failuresCsv(result.metrics), 'utf8');
+    written.push(p.stats, p.failures);
+  }
   return written;
 }

@@ -1,110 +1,86 @@
 /**
- * `batch-load [run]`: flags → RunConfig → engine → summary, reports and exit code.
- * Exit codes: 0 thresholds passed, 1 a threshold failed, 2 bad usage/config, 3 could not start.
+ * `batch-load [run]`: flags → RunConfig → engine → summary, reports and exit code
+ * (cli/exit-codes.ts). A crash while the load runs still prints and writes what was counted.
  */
 import { loadRunConfig } from '../config/load.js';
 import { ConfigError, StartError } from '../config/errors.js';
-import type { RawRunOptions } from '../config/options.js';
 import { apiBaseFor } from '../config/target.js';
 import type { RunConfig } from '../config/types.js';
 import { redactor } from '../http/redact.js';
-import { runLoadTest, type RunResult } from '../engine/runner.js';
-import { renderRunReport } from './report-output.js';
-import { ProgressReporter } from './report-output.js';
-import { writeRunOutputs } from './report-output.js';
+import { MetricsRecorder } from '../metrics/recorder.js';
+import { judgeRun, runLoadTest, type RunResult } from '../engine/runner.js';
+import { rawFromArgv } from '../options/cli.js';
+import { RUN_OPTIONS } from '../options/run-options.js';
+import { flagOf } from '../options/spec.js';
+import { ProgressReporter, renderRunReport, writeRunOutputs, writeRunOutputsSync } from './report-output.js';
+import { onCrashWrite } from './crash.js';
+import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import { IGNORED_LOCUST_FLAGS } from './run-options.js';
 import { runBurstCommand } from './burst-command.js';
 
-const BOOLEAN_KEYS = new Set<keyof RawRunOptions>(['pollJitter', 'defaultThresholds', 'onlySummary', 'stream']);
-
-/** `spawnRate` → `BATCH_LOAD_SPAWN_RATE` */
-export function envNameOf(key: string): string {
-  return `BATCH_LOAD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-}
-
-function envValue(key: keyof RawRunOptions, text: string): unknown {
-  if (!BOOLEAN_KEYS.has(key)) return text;
-  if (/^(1|true|yes|on)$/i.test(text)) return true;
-  if (/^(0|false|no|off)$/i.test(text)) return false;
-  return text;
-}
-
-/**
- * yargs' camelCase keys → RawRunOptions (only known keys, so stray yargs keys never leak in);
- * a flag not given is read from its BATCH_LOAD_<FLAG> env var.
- */
-export function toRawOptions(argv: Record<string, unknown>, env: Record<string, string | undefined> = {}): RawRunOptions {
-  const keys: Array<keyof RawRunOptions> = [
-    'host', 'basePath', 'preset', 'users', 'spawnRate', 'runTime', 'stopTimeout', 'waitMin', 'waitMax', 'iterations', 'rate',
-    'scenario', 'data', 'verify', 'pollInterval', 'pollFactor', 'pollMaxInterval', 'maxPolls', 'maxWait', 'pollJitter',
-    'apiKey', 'apiKeyEndpoint', 'basicAuthUsername', 'basicAuthPassword', 'p95ThresholdMs', 'errorRateThreshold', 'threshold',
-    'defaultThresholds', 'json', 'csv', 'progressInterval', 'onlySummary', 'requestTimeout', 'connections', 'seed', 'runId',
-    'model', 'chatModel', 'responsesModel', 'embeddingsModel', 'prompt', 'promptRepeat', 'maxTokens', 'stream', 'streamRatio',
-    'user', 'embeddingInputs', 'encodingFormat', 'dimensions', 'chatHost', 'responsesHost', 'embeddingsHost', 'baselineHost',
-    'baselineRatio', 'overheadHeader',
-  ];
-  const raw: Record<string, unknown> = {};
-  for (const key of keys) {
-    const value = argv[key];
-    // a repeated flag: the last one wins, except --threshold which is a list
-    if (Array.isArray(value) && key !== 'threshold') raw[key] = value[value.length - 1];
-    else if (value !== undefined) raw[key] = value;
-    else {
-      const fromEnv = env[envNameOf(key)];
-      if (fromEnv !== undefined && fromEnv !== '') raw[key] = envValue(key, fromEnv);
-    }
-  }
-  return raw as RawRunOptions;
-}
+/** Flags that do not apply to burst mode: refused rather than silently ignored. */
+const NOT_IN_BURST = ['json', 'csv', 'threshold', 'rate', 'iterations'] as const;
 
 export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): Promise<number> {
   const err = (line: string) => io.stderr.write(`batch-load: ${redactor.redact(line)}\n`);
-  for (const [flag, why] of Object.entries(IGNORED_LOCUST_FLAGS)) {
-    if (argv[flag] !== undefined) err(`note: --${flag} is accepted for Locust compatibility and ignored: ${why}`);
+  for (const spec of RUN_OPTIONS) {
+    if ('ignored' in spec && argv[flagOf(spec)] !== undefined) {
+      err(`note: --${flagOf(spec)} is accepted for Locust compatibility and ignored: ${spec.ignored}`);
+    }
   }
+  const { raw, labels } = rawFromArgv(argv, RUN_OPTIONS, io.env);
   let config: RunConfig;
   try {
-    config = await loadRunConfig(toRawOptions(argv, io.env), { env: io.env, cwd: io.cwd });
+    config = await loadRunConfig(raw, { env: io.env, cwd: io.cwd, labels });
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);
-      return 2;
+      return EXIT.USAGE;
     }
     throw e;
   }
   // the CLI prints after the run too: its secrets stay masked for the whole process
   redactor.add(config.auth.apiKey);
   redactor.add(config.auth.basicAuthPassword);
-  const burst = argv.burst ?? (io.env.BATCH_LOAD_BURST || undefined);
-  if (burst !== undefined) {
-    const unsupported = (['json', 'csv', 'threshold', 'rate', 'iterations'] as const).find((k) => argv[k] !== undefined);
+  if (raw.burst !== undefined) {
+    const unsupported = NOT_IN_BURST.find((k) => raw[k] !== undefined);
     if (unsupported) {
       err(`--burst: --${unsupported} is not supported in burst mode (burst prints its own per-request lines and stats; exit 1 below --min-success)`);
-      return 2;
+      return EXIT.USAGE;
     }
-    const minSuccess = argv.minSuccess ?? (io.env.BATCH_LOAD_MIN_SUCCESS || undefined);
-    return runBurstCommand(config, { ...argv, burst, minSuccess }, io);
+    return runBurstCommand(config, { burst: raw.burst, minSuccess: raw.minSuccess, scenario: raw.scenario }, io);
   }
 
   const out = (line: string) => io.stdout.write(`${redactor.redact(line)}\n`);
   const progress = new ProgressReporter(io.stdout, config);
+  const recorder = new MetricsRecorder();
+  let started: RunConfig | undefined;
+  // a crash mid-run: what was counted is printed and written (synchronously), then exit 4
+  const stopCrashWrite = onCrashWrite((error) => {
+    const partial = partialResult(started ?? config, recorder);
+    out(renderRunReport(partial, config));
+    out(`CRASHED: ${error}; the report above holds what was counted until then.`);
+    for (const file of writeRunOutputsSync(partial, config, error)) out(`Wrote ${file}`);
+  });
   let result: RunResult;
   try {
     result = await runLoadTest(config, {
       signal: io.signal,
+      recorder,
       log: (line) => progress.log(line),
-      onStart: (started) => {
+      onStart: (c) => {
+        started = c;
         out(
-          started.target.embedded
-            ? `No --host given: running against the embedded mock server at ${started.target.host} (batch-load mock)`
-            : `Target: ${apiBaseFor(started.target, started.target.host)}`,
+          c.target.embedded
+            ? `No --host given: running against the embedded mock server at ${c.target.host} (batch-load mock)`
+            : `Target: ${apiBaseFor(c.target, c.target.host)}`,
         );
-        out(describeLoad(started));
+        out(describeLoad(c));
       },
       onProgress: (p) => progress.update(p),
     });
   } catch (e) {
+    stopCrashWrite();
     if (e instanceof StartError || e instanceof ConfigError) {
       err(e.message);
       return e.exitCode;
@@ -118,10 +94,29 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
     const written = await writeRunOutputs(result, config);
     for (const file of written) out(`Wrote ${file}`);
   } catch (e) {
+    // the paths were checked before the run; a failure now (disk full ...) is not a verdict
     err(`could not write the report: ${(e as Error).message}`);
-    return 2;
+    return EXIT.INTERNAL;
+  } finally {
+    stopCrashWrite();
   }
   return result.exitCode;
+}
+
+/** A RunResult from what the recorder holds now (for a crash report). */
+function partialResult(config: RunConfig, recorder: MetricsRecorder): RunResult {
+  const metrics = recorder.snapshot();
+  const verdict = judgeRun(config, metrics, true);
+  return {
+    runId: config.runId,
+    startedAt: metrics.startedAt,
+    endedAt: metrics.endedAt,
+    target: { host: config.target.host, basePath: config.target.basePath, embedded: config.target.embedded },
+    metrics,
+    ...verdict,
+    passed: false,
+    interrupted: true,
+  };
 }
 
 function describeLoad(c: RunConfig): string {

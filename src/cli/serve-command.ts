@@ -5,7 +5,11 @@
  * Exit codes: 0 closed cleanly, 2 bad usage or no token, 3 could not listen.
  */
 import type { Argv } from 'yargs';
+import { ConfigError } from '../config/errors.js';
 import { redactor } from '../http/redact.js';
+import { addOptions, rawFromArgv } from '../options/cli.js';
+import { defaultOf, readValues } from '../options/read.js';
+import { SERVE_OPTIONS } from '../options/serve-options.js';
 import { createServeLog } from '../serve/log.js';
 import { startServeServer, type ServeServer } from '../serve/server.js';
 import type { CliIO } from './io.js';
@@ -13,19 +17,25 @@ import type { CliIO } from './io.js';
 export const TOKEN_ENV = 'LOAD_TEST_BEARER_TOKEN';
 
 export function serveCommandBuilder<T>(y: Argv<T>) {
-  return y
-    .option('port', { type: 'number', default: 8000, describe: 'Port to listen on (0 picks a free one)' })
-    .option('bind', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 for all interfaces)' })
-    .option('max-concurrent-runs', { type: 'number', default: 1, describe: 'Runs at a time; a further POST gets 409 with the running run id' })
-    .option('history', { type: 'number', default: 50, describe: 'Finished runs kept for GET /runs and GET /runs/{id}' })
-    .epilogue(`Every route but /health requires "Authorization: Bearer $${TOKEN_ENV}". Hosts: request "host" > LOCUST_HOST > LOCUST_<TEST>_HOST > embedded mock.`);
+  return addOptions(y, SERVE_OPTIONS).epilogue(
+    `Every route but /health requires "Authorization: Bearer $${TOKEN_ENV}". Hosts: request "host" > LOCUST_HOST > LOCUST_<TEST>_HOST > embedded mock.`,
+  );
 }
 
-function intOption(argv: Record<string, unknown>, key: string, flag: string, min: number, max: number): number | string {
-  const raw = argv[key];
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) return `--${flag}: expected a whole number from ${min} to ${max}, got '${String(raw)}'`;
-  return n;
+interface ServeValues {
+  port: number;
+  bind: string;
+  maxConcurrentRuns: number;
+  history: number;
+}
+
+/** Flags (then BATCH_LOAD_<FLAG> env vars, then defaults) → typed serve options. */
+function serveValues(argv: Record<string, unknown>, env: Record<string, string | undefined>): ServeValues {
+  const { raw, labels } = rawFromArgv(argv, SERVE_OPTIONS, env);
+  const given = readValues(SERVE_OPTIONS, raw, { labels });
+  const out: Record<string, unknown> = {};
+  for (const spec of SERVE_OPTIONS) out[spec.key] = given[spec.key] ?? defaultOf(spec);
+  return out as unknown as ServeValues;
 }
 
 function untilAborted(signal: AbortSignal | undefined): Promise<void> {
@@ -42,26 +52,26 @@ export async function runServe(argv: Record<string, unknown>, io: CliIO): Promis
     return 2;
   }
   redactor.add(token);
-  const port = intOption(argv, 'port', 'port', 0, 65535);
-  const maxConcurrentRuns = intOption(argv, 'maxConcurrentRuns', 'max-concurrent-runs', 1, 1000);
-  const history = intOption(argv, 'history', 'history', 0, 100_000);
-  for (const v of [port, maxConcurrentRuns, history]) {
-    if (typeof v === 'string') {
-      err(v);
-      return 2;
-    }
+  let values: ServeValues;
+  try {
+    values = serveValues(argv, io.env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    err(e.message);
+    return 2;
   }
-  const bind = typeof argv.bind === 'string' && argv.bind.trim() !== '' ? argv.bind.trim() : '127.0.0.1';
+  const { port, maxConcurrentRuns, history } = values;
+  const bind = values.bind.trim() || '127.0.0.1';
   if (token.length < 16) err(`warning: ${TOKEN_ENV} is shorter than 16 characters`);
 
   let server: ServeServer;
   try {
     server = await startServeServer({
       token,
-      port: port as number,
+      port,
       host: bind,
-      maxConcurrentRuns: maxConcurrentRuns as number,
-      history: history as number,
+      maxConcurrentRuns,
+      history,
       env: io.env,
       cwd: io.cwd,
       log: createServeLog((line) => io.stderr.write(line)),

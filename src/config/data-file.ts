@@ -39,8 +39,10 @@ export async function loadBatchInput(path: string): Promise<BatchInput> {
   let lineNo = 0;
   let pendingBlank = 0;
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  for await (const raw of lines) {
+  for await (const text of lines) {
     lineNo++;
+    // a UTF-8 byte order mark (editors on Windows write one) is no part of the first line
+    const raw = lineNo === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (raw.trim() === '') {
       pendingBlank = pendingBlank || lineNo;
       continue;

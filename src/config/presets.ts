@@ -7,7 +7,7 @@ export interface Preset {
   data: 'small' | 'medium' | 'large';
 }
 
-/** The load profiles users know from the Locust suite's chart (seed 004). */
+/** The load profiles users know from the Locust suite's chart (the Locust batch suite's chart). */
 export const PRESETS: Record<PresetName, Preset> = {
   smoke: { users: 10, spawnRate: 5, runTime: '2m', data: 'small' },
   medium: { users: 100, spawnRate: 10, runTime: '5m', data: 'medium' },

@@ -1,5 +1,8 @@
 import { ConfigError } from './errors.js';
+import { parseNumberText } from '../options/values.js';
 import type { ScenarioName, ScenarioWeight } from './types.js';
+
+const MAX_WEIGHT = 1_000_000;
 
 export const SCENARIO_NAMES: ScenarioName[] = ['batch', 'chat', 'responses', 'embeddings', 'health'];
 
@@ -12,8 +15,11 @@ export function parseScenarioMix(input: string): ScenarioWeight[] {
     if (!SCENARIO_NAMES.includes(name as ScenarioName)) {
       throw new ConfigError(`--scenario: unknown scenario '${name}' (expected ${SCENARIO_NAMES.join(', ')})`);
     }
-    const weight = weightText === undefined ? 1 : Number(weightText);
-    if (!Number.isFinite(weight) || weight <= 0) throw new ConfigError(`--scenario: weight of '${name}' must be a positive number, got '${weightText}'`);
+    const weight = weightText === undefined ? 1 : parseNumberText(weightText);
+    // bounded so the weights' total stays exact (1e308 + 1e308 would overflow to Infinity)
+    if (weight === undefined || weight <= 0 || weight > MAX_WEIGHT) {
+      throw new ConfigError(`--scenario: weight of '${name}' must be a number above 0 and at most ${MAX_WEIGHT}, got '${weightText}'`);
+    }
     if (out.some((s) => s.name === name)) throw new ConfigError(`--scenario: '${name}' is listed twice`);
     out.push({ name: name as ScenarioName, weight });
   }

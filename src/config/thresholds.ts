@@ -1,13 +1,28 @@
-import { defaultThresholds } from '../thresholds/evaluate.js';
+import { defaultThresholds, type RequestKinds } from '../thresholds/evaluate.js';
 import { parseThreshold } from '../thresholds/parse.js';
 import { isKnownMetric, KNOWN_METRICS_HINT } from '../thresholds/known-metrics.js';
 import type { ThresholdSpec } from '../thresholds/types.js';
 import { ConfigError } from './errors.js';
+import type { ScenarioWeight } from './types.js';
+
+const BATCH_DEFAULTS = ['integrity: count==0', 'workflows_failed: count==0'];
+
+/** Chat and responses stream by the stream ratio; every other scenario sends plain requests. */
+export function requestKinds(scenarios: readonly ScenarioWeight[], streamRatio: number): RequestKinds {
+  const generation = scenarios.filter((s) => s.name === 'chat' || s.name === 'responses').length;
+  return {
+    streamed: generation > 0 && streamRatio > 0,
+    nonStreamed: generation < scenarios.length || (generation > 0 && streamRatio < 1),
+  };
+}
 
 /**
- * `--threshold` values (repeatable) plus, unless disabled, the default thresholds: HTTP p95 and
+ * `--threshold` values (repeatable) plus, unless disabled, the default thresholds: p95 (whole
+ * request for non-streamed requests, time to first token for streams: see defaultThresholds) and
  * error rate, and, when the batch workflow runs, `integrity: count==0` (a batch that loses or
- * duplicates a custom_id fails the run even when every HTTP call succeeded).
+ * duplicates a custom_id fails the run even when every HTTP call succeeded) and
+ * `workflows_failed: count==0` (a batch that ends failed, expired or cancelled, or never reaches
+ * a terminal status, fails the run; its reason is in the failures table).
  */
 export function parseThresholdList(
   input: string[] | string | undefined,
@@ -15,10 +30,12 @@ export function parseThresholdList(
   p95Ms: number,
   errorRate: number,
   batchRuns = false,
+  /** what the run sends (requestKinds); without it the p95 default covers every request */
+  kinds?: RequestKinds,
 ): ThresholdSpec[] {
   const list = input === undefined ? [] : Array.isArray(input) ? input : [input];
-  const specs: ThresholdSpec[] = withDefaults ? defaultThresholds(p95Ms, errorRate) : [];
-  if (withDefaults && batchRuns) specs.push(...parseThreshold('integrity: count==0'));
+  const specs: ThresholdSpec[] = withDefaults ? defaultThresholds(p95Ms, errorRate, kinds) : [];
+  if (withDefaults && batchRuns) specs.push(...BATCH_DEFAULTS.flatMap((t) => parseThreshold(t)));
   for (const expr of list) {
     let parsed: ThresholdSpec[];
     try {

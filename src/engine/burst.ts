@@ -1,5 +1,5 @@
 /**
- * Burst mode (seed 002, `--burst N`): one pre-flight request that must succeed, then N requests
+ * Burst mode (`--burst N`, as the burst tester it replaces): one pre-flight request that must succeed, then N requests
  * at once, each printed as it completes, then min/max/mean/median/stdev/p90 and the success rate.
  * Exit codes: 0 at or above --min-success, 1 below it, 3 when the pre-flight (or getting a key)
  * fails. Separate from the closed/open-model engine: no run time, no think time.

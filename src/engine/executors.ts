@@ -33,6 +33,7 @@ export async function runClosedModel(
   onBudgetSpent: () => void,
 ): Promise<void> {
   const users: Promise<void>[] = [];
+  const turns = new LoopTurns();
   const user = async (userId: number) => {
     state.activeUsers++;
     try {
@@ -42,8 +43,12 @@ export async function runClosedModel(
           break;
         }
         state.iterationsStarted++;
+        const mark = turns.mark();
         await iterate(userId, i);
         if (!stopping.aborted) await think();
+        // nothing waited on I/O or a timer (a request that failed before it was sent, no think
+        // time): without a turn of the event loop, timers and signals would never run
+        if (turns.current === mark) await turns.yield();
       }
     } finally {
       state.activeUsers--;
@@ -58,10 +63,38 @@ export async function runClosedModel(
 }
 
 /**
- * One timer tick starts every iteration that fell due since the last tick, each with its own
- * intended start (`start + k × interval`, exact, for coordinated-omission correction), then
- * re-arms for the next due start (at least 1 ms away). No promise, abort listener or closure per
- * tick or per iteration: a worker's completion callback is built once per worker.
+ * Tells whether the event loop turned since a mark: one shared setImmediate, armed by the first
+ * mark of a turn, advances the counter (so at most one per turn however many users mark, and
+ * nothing per wait is registered anywhere).
+ */
+class LoopTurns {
+  current = 0;
+  private armed = false;
+  private readonly advance = () => {
+    this.current++;
+    this.armed = false;
+  };
+
+  mark(): number {
+    if (!this.armed) {
+      this.armed = true;
+      setImmediate(this.advance);
+    }
+    return this.current;
+  }
+
+  yield(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * One timer tick handles every start that fell due since the last tick: as many as there are
+ * free workers start, each with its own intended start (`start + k × interval`, exact, for
+ * coordinated-omission correction); the rest are counted as dropped in one step (their number
+ * is computed, not looped over). Then it re-arms for the next due start (at least 1 ms away). No
+ * promise, abort listener or closure per tick or per iteration: a worker's completion callback
+ * is built once per worker.
  */
 export function runOpenModel(
   config: RunConfig,
@@ -106,25 +139,28 @@ export function runOpenModel(
     timer = undefined;
     if (stopped) return;
     const now = performance.now();
-    // catch up on every start that fell due since the last tick, each with its own intended time
-    while (start + due * intervalMs <= now && !stopping.aborted) {
+    // the starts that fell due since the last tick (`start + k × interval <= now`), in arithmetic:
+    // after a stall, or at an absurd rate, they can number millions
+    let pending = Math.max(0, Math.floor((now - start) / intervalMs) + 1 - due);
+    // as many start as workers are free (none frees up during this tick) and the budget allows,
+    // the earliest first, each with its own intended time
+    while (pending > 0 && free.length > 0 && !budgetSpent(config, state) && !stopping.aborted) {
       const scheduledAtMs = start + due * intervalMs;
       due++;
-      if (budgetSpent(config, state)) {
-        onBudgetSpent();
-        break;
-      }
-      const worker = free.pop();
-      if (worker === undefined) {
-        recorder.count('dropped_iterations');
-        continue;
-      }
+      pending--;
+      const worker = free.pop()!;
       state.iterationsStarted++;
       state.activeUsers++;
       running++;
       const n = ++perWorker[worker]!;
       const fin = release[worker]!;
       iterate(worker, n, scheduledAtMs).then(fin, fin);
+    }
+    if (budgetSpent(config, state)) onBudgetSpent();
+    else if (pending > 0 && !stopping.aborted) {
+      // the rest found no free worker: dropped, counted once
+      recorder.count('dropped_iterations', pending);
+      due += pending;
     }
     if (stopping.aborted) return stop();
     timer = setTimeout(tick, Math.max(1, start + due * intervalMs - performance.now()));

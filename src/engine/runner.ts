@@ -34,6 +34,10 @@ export interface ProgressInfo {
   interval: IntervalStats;
   totals: { requests: number; failures: number };
   workflowsDone: number;
+  /** the per-name stats so far, without histograms (built only when called: the TTY block) */
+  snapshot: () => MetricsSnapshot;
+  /** the last tick, at the end of the run: its interval is the rest since the previous tick */
+  final?: boolean;
 }
 
 export interface RunHooks {
@@ -55,8 +59,8 @@ export interface RunResult {
   metrics: MetricsSnapshot;
   thresholds: ThresholdResult[];
   passed: boolean;
-  /** 0 all thresholds passed, 1 one failed */
-  exitCode: 0 | 1;
+  /** 0 all thresholds passed, 1 one failed, 5 interrupted (cli/exit-codes.ts) */
+  exitCode: 0 | 1 | 5;
   interrupted: boolean;
   /** extra metric values thresholds can name (e.g. proxy overhead) */
   derived: Record<string, Partial<Record<string, number>>>;
@@ -67,6 +71,7 @@ export interface RunResult {
 export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
   const log = (line: string) => hooks.log?.(redactor.redact(line));
   // masked while the run lasts; callers that print after it (the CLI) register them for longer
+  // (a key the run creates is registered for the process: see below)
   const forgetSecrets = [redactor.addScoped(input.auth.apiKey), redactor.addScoped(input.auth.basicAuthPassword)];
 
   const mock = input.target.embedded ? await startEmbeddedTarget(input.auth) : undefined;
@@ -105,12 +110,18 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     // a health-only run needs no key (GET /health is unauthenticated)
     const needsKey = config.scenarios.some((s) => s.name !== 'health');
     const key = needsKey ? await sharedKey.get() : undefined;
-    forgetKey = redactor.addScoped(key);
+    // a key given to the run is masked while it lasts (its caller registers it for longer when it
+    // prints later); a key the run created is masked until the process exits, since reports,
+    // summaries and serve's response bodies are printed after the run has ended
+    if (key !== undefined && key !== config.auth.apiKey) redactor.add(key);
+    else forgetKey = redactor.addScoped(key);
     const authHeaders: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
     const scenarios = createScenarios(config, apiBase);
     const random = createRandom(config.seed);
 
     if (interrupted) throw new StartError('interrupted before the load started');
+    // counters thresholds judge exist from the start: `workflows_failed` is 0, not missing
+    for (const { scenario } of scenarios) for (const name of scenario.counters ?? []) recorder.count(name, 0);
     hooks.onStart?.(config);
     const started = performance.now();
     const startedAt = new Date().toISOString();
@@ -128,7 +139,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const noThink = makeThink(config, random, stopping.signal, false);
     const iterate = async (userId: number, iteration: number, scheduledAtMs?: number) => {
       // users share the single-flight key; it was obtained above (before any load), so asking
-      // again per iteration (as the reference suite's users did in on_start) cannot change it
+      // again per iteration (as the Locust suite's users did in on_start) cannot change it
       const entry = pick();
       const scenario: Scenario = entry.scenario;
       const open = scheduledAtMs !== undefined;
@@ -148,16 +159,25 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const budgetSpent = () => stopping.abort();
 
     const runTimer = setTimeout(() => stopping.abort(), config.runTimeMs);
-    const progressTimer = setInterval(() => {
-      hooks.onProgress?.({
-        elapsedMs: performance.now() - started,
-        runTimeMs: config.runTimeMs,
-        users: state.activeUsers,
-        interval: recorder.takeInterval(),
-        totals: recorder.totals(),
-        workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
-      });
-    }, config.output.progressIntervalMs);
+    const liveSnapshot = () => recorder.snapshot(undefined, { histograms: false });
+    const progress = (final: boolean) => {
+      try {
+        hooks.onProgress?.({
+          elapsedMs: performance.now() - started,
+          runTimeMs: config.runTimeMs,
+          users: state.activeUsers,
+          interval: recorder.takeInterval(),
+          totals: recorder.totals(),
+          workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
+          snapshot: liveSnapshot,
+          ...(final ? { final } : {}),
+        });
+      } catch (err) {
+        // live output is no part of the verdict: a failing consumer is named, the run goes on
+        log(`progress output failed: ${(err as Error).message}`);
+      }
+    };
+    const progressTimer = setInterval(() => progress(false), config.output.progressIntervalMs);
     progressTimer.unref();
 
     const executor =
@@ -182,12 +202,11 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     }
     await executor;
     clearInterval(progressTimer);
+    // the last partial interval (the whole run when it was shorter than one interval)
+    progress(true);
 
     const metrics = recorder.snapshot();
-    // values thresholds can name that are computed, not recorded (proxy overhead)
-    const derived = computeOverhead(metrics).derived;
-    const thresholds = evaluateThresholds(config.thresholds, metrics, derived);
-    const passed = thresholds.every((t) => t.passed);
+    const { derived, thresholds, passed, exitCode } = judgeRun(config, metrics, interrupted);
     return {
       runId: config.runId,
       startedAt,
@@ -196,7 +215,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       metrics,
       thresholds,
       passed,
-      exitCode: passed ? 0 : 1,
+      exitCode,
       interrupted,
       derived,
       serverStats: mock?.stats(),
@@ -208,6 +227,19 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     await http.close(true).catch(() => undefined);
     await mock?.close();
   }
+}
+
+/**
+ * The verdict on a run's metrics: derived values (proxy overhead), every threshold, and the exit
+ * code. An interrupted run is never a pass: it ends with its own code (5), whatever the thresholds.
+ */
+export function judgeRun(config: RunConfig, metrics: MetricsSnapshot, interrupted: boolean) {
+  // values thresholds can name that are computed, not recorded (proxy overhead)
+  const derived = computeOverhead(metrics).derived;
+  const thresholds = evaluateThresholds(config.thresholds, metrics, derived);
+  const passed = !interrupted && thresholds.every((t) => t.passed);
+  const exitCode: RunResult['exitCode'] = interrupted ? 5 : passed ? 0 : 1;
+  return { derived, thresholds, passed, exitCode };
 }
 
 function once(signal: AbortSignal): Promise<void> {

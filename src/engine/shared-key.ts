@@ -1,7 +1,7 @@
 /**
  * The shared API key: created once via Basic auth at the admin endpoint, then sent as Bearer
  * by every user. `get()` is single-flight, so 1,000 users asking in the same tick still cause
- * exactly one creation (the reference suite raced here). Failing to get a key is a StartError:
+ * exactly one creation (the Locust batch suite raced here). Failing to get a key is a StartError:
  * the run stops before any load instead of carrying on with Basic auth.
  */
 import pRetry, { AbortError } from 'p-retry';
@@ -10,7 +10,7 @@ import type { AuthConfig } from '../config/types.js';
 import { readJson, type HttpClient } from '../http/client.js';
 import { CheckFailure } from '../http/errors.js';
 
-/** The body the reference suite sends; kept so admin endpoints that validate it accept ours. */
+/** The body the Locust batch suite sends; kept so admin endpoints that validate it accept ours. */
 const KEY_REQUEST = { name: 'load-test', description: 'load test', purpose: 'platform', requests_per_second: 0, burst_size: 0 };
 
 export class SharedApiKey {

@@ -6,8 +6,12 @@
  * Bounded cardinality (a name with an id in it must not grow memory without end):
  *   - distinct request names: MAX_REQUEST_NAMES, the rest go to OTHER_REQUEST_NAME
  *   - distinct (name, error) failure rows: maxFailureRows, the rest lump into one OTHER row
+ *     (request failures and `failure()` rows, such as a failed batch workflow, alike)
  *   - distinct trend names: MAX_TREND_NAMES, samples of further trends are dropped and counted
  *     in the `dropped_trend_samples` counter
+ * Secrets: every failure's error text passes the process redactor as it is recorded (a server
+ * may echo the caller's key in its error code), so no report built from a snapshot can carry one.
+ * Only failures pay for it, never successful requests.
  * Invalid samples (NaN, ±Infinity, negative): a request still counts (and its failure too) with
  * a 0 ms duration; a trend sample is dropped. Both add 1 to the `invalid_samples` counter.
  *
@@ -18,6 +22,7 @@
  * sample. The engine calls `takeInterval()` once per progress tick; it returns the interval's
  * stats and starts a new interval.
  */
+import { redactor } from '../http/redact.js';
 import { MetricHistogram } from './histogram.js';
 import type { FailureRow, MetricsSnapshot, Recorder, RequestStats, TrendStats, TrendUnit } from './types.js';
 
@@ -150,6 +155,11 @@ export class MetricsRecorder implements Recorder {
       this.intervalFailures++;
       this.addFailure(name, error, 1);
     }
+  }
+
+  /** A failure row that is no request: request counts, error rate and interval stay as they are. */
+  failure(name: string, error: string): void {
+    this.addFailure(name, error, 1);
   }
 
   trend(name: string, value: number, unit: TrendUnit = 'ms'): void {
@@ -288,6 +298,7 @@ export class MetricsRecorder implements Recorder {
   }
 
   private addFailure(name: string, error: string, n: number): void {
+    error = redactor.redact(error);
     if (error.length > MAX_ERROR_LENGTH) error = `${error.slice(0, MAX_ERROR_LENGTH)}…`;
     const key = `${name}\u0000${error}`;
     const row = this.failureRows.get(key);

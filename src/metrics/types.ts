@@ -79,6 +79,11 @@ export interface MetricsSnapshot {
 export interface Recorder {
   /** one finished request: success when `error` is undefined, else a named failure */
   request(name: string, durationMs: number, error?: string): void;
+  /**
+   * a failure that is not an HTTP request (a batch workflow that ended failed, with its reason):
+   * one row in the failures table, never counted as a request nor in the error rate
+   */
+  failure(name: string, error: string): void;
   /** one sample of a non-request metric (batch_turnaround, ttft, itl, tokens_per_second ...) */
   trend(name: string, value: number, unit?: TrendUnit): void;
   /** add n (default 1) to a counter */

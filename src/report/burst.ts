@@ -1,5 +1,5 @@
 /**
- * Burst mode's output: the text (seed 002's layout: header, one line per request, summary,
+ * Burst mode's output: the text (the burst tester's layout: header, one line per request, summary,
  * then the common thresholds block and `RESULT:` verdict line) and its JSON report
  * (`buildBurstJsonReport`): a regular batch-load report whose one threshold is the success
  * rate (`burst_success: rate>=0.9`) plus a `burst` section with burst mode's own figures.
@@ -92,7 +92,7 @@ export function burstSummary(s: BurstSummary): string[] {
     lines.push('', '  Failures:');
     for (const [reason, n] of failures) lines.push(`    ${String(n).padStart(5)}  ${reason}`);
   }
-  // seed 002's last line stays (scripts look for it), then the verdict every mode ends with
+  // the burst tester's last line stays (scripts look for it), then the verdict every mode ends with
   lines.push(RULE, '', s.successRate >= s.minSuccess ? 'LOAD TEST PASSED' : 'LOAD TEST FAILED');
   const threshold = burstThreshold(s);
   lines.push('', renderThresholdsSection([threshold]), '', resultLine([threshold]));

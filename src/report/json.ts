@@ -168,7 +168,7 @@ export interface MergeOptions {
 /**
  * Merges reports of concurrent shards of one run: metrics exactly (MetricsRecorder.merge), the
  * union of their threshold specs re-evaluated on the merged metrics. Thresholds on derived
- * metrics fail as unknown unless `derived` is given (shards' derived values and serverStats
+ * metrics fail (no samples) unless `derived` is given (shards' derived values and serverStats
  * can't be combined and are dropped, and so are the shards' time series, batch timelines and
  * sweeps). config lists each shard's config.
  * exitCode: 1 when a merged threshold failed, else the highest shard exit code.

@@ -18,6 +18,8 @@ export interface ProgressInput {
   totals: { requests: number; failures: number };
   /** finished batch workflows (completed + failed), shown when present */
   workflowsDone?: number;
+  /** per-name stats for the TTY block, built only when the block is drawn */
+  snapshot?: () => MetricsSnapshot;
 }
 
 function clock(input: ProgressInput): string {
@@ -93,13 +95,16 @@ export class ProgressPrinter {
     private readonly isTTY: boolean,
   ) {}
 
-  /** Prints one progress update: a new line (non-TTY) or a redrawn block (TTY). */
+  /**
+   * Prints one progress update: a new line (non-TTY) or a redrawn block (TTY) with the busiest
+   * request names (from `snapshot`, else the input's own snapshot function).
+   */
   update(input: ProgressInput, snapshot?: MetricsSnapshot): void {
     if (!this.isTTY) {
       this.stream.write(`${formatProgressLine(input)}\n`);
       return;
     }
-    const lines = formatProgressBlock(input, snapshot);
+    const lines = formatProgressBlock(input, snapshot ?? input.snapshot?.());
     this.stream.write(redrawSequence(this.drawn, lines, this.stream.columns));
     this.drawn = lines.length;
   }

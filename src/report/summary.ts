@@ -23,6 +23,8 @@ export interface SummaryInput {
   extraSections?: string[];
   /** terminal width to fit tables into; omit for logs (nothing is cut) */
   width?: number;
+  /** the run was interrupted: the verdict line says so (a partial run is never a pass) */
+  interrupted?: boolean;
 }
 
 /** Status order of a batch's lifecycle, for the time-in-status rows. */
@@ -44,7 +46,7 @@ export function renderSummary(input: SummaryInput): string {
     ...(input.extraSections ?? []),
     renderThresholdsSection(thresholds),
   ];
-  return [...sections.map((s) => s.trimEnd()).filter((s) => s.length > 0), resultLine(thresholds)].join('\n\n');
+  return [...sections.map((s) => s.trimEnd()).filter((s) => s.length > 0), resultLine(thresholds, input.interrupted)].join('\n\n');
 }
 
 export function renderTitle(snapshot: MetricsSnapshot, title = 'batch-load summary'): string {
@@ -194,9 +196,10 @@ export function renderThresholdsSection(results: ThresholdResult[]): string {
   return lines.join('\n');
 }
 
-/** `RESULT: PASS` or `RESULT: FAIL (n of m thresholds failed)`. */
-export function resultLine(results: ThresholdResult[]): string {
+/** `RESULT: PASS`, `RESULT: FAIL (n of m thresholds failed)` or `RESULT: INTERRUPTED (...)`. */
+export function resultLine(results: ThresholdResult[], interrupted = false): string {
   const failed = results.filter((r) => !r.passed).length;
+  if (interrupted) return `RESULT: INTERRUPTED (partial run, not judged; ${failed} of ${results.length} thresholds failed so far)`;
   if (failed === 0) return results.length === 0 ? 'RESULT: PASS (no thresholds)' : 'RESULT: PASS';
   return `RESULT: FAIL (${failed} of ${results.length} thresholds failed)`;
 }

@@ -39,4 +39,6 @@ export type IterationOutcome = { ok: true } | { ok: false; reason: string };
 export interface Scenario {
   name: ScenarioName;
   run(ctx: ScenarioContext): Promise<IterationOutcome>;
+  /** counters the engine creates at 0 before any load, so a threshold on them never lacks a value */
+  counters?: readonly string[];
 }

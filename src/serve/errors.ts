@@ -1,5 +1,5 @@
 /**
- * Errors a route answers with. Validation errors use FastAPI's shape, as the reference service
+ * Errors a route answers with. Validation errors use FastAPI's shape, as the FastAPI orchestrator
  * is FastAPI: `422 {"detail":[{"loc":["body",...],"msg":"...","type":"..."}]}`.
  */
 export interface FieldError {

@@ -1,6 +1,6 @@
 /**
  * Intensity levels of `POST /run-load-tests/{test}/{intensity}`. Durations and the `intense`
- * level are the reference's; the other user counts are ours, chosen so each level is a clear step
+ * level are the FastAPI orchestrator's; the other user counts are ours, chosen so each level is a clear step
  * up and every ramp-up finishes within the first few seconds (users / spawn rate ≤ 5 s):
  *
  * | level   | duration | users | spawn/s | ramp |

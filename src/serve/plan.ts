@@ -1,6 +1,6 @@
 /**
  * One test of a request → a validated RunConfig for the engine. Applies serve's defaults (the
- * reference's 60 s / 1 user / spawn 1), the intensity level, the body, and the host precedence:
+ * FastAPI orchestrator's 60 s / 1 user / spawn 1), the intensity level, the body, and the host precedence:
  *
  *   body `host` > LOCUST_HOST > LOCUST_<TEST>_HOST (chat/responses/embeddings) > embedded mock
  *
@@ -10,7 +10,7 @@
  */
 import { loadRunConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
-import { NAMED_ENV, type RawRunOptions } from '../config/options.js';
+import { RUN_OPTIONS, type RawRunOptions } from '../options/run-options.js';
 import type { RunConfig } from '../config/types.js';
 import { redactor } from '../http/redact.js';
 import { bodyFieldName, type ParsedTestBody } from './body.js';
@@ -41,14 +41,14 @@ export function resolveTestHost(test: TestName, bodyHost: string | undefined, en
   return { source: 'embedded' };
 }
 
-const HOST_OPTIONS = new Set<keyof RawRunOptions>(['host', 'chatHost', 'responsesHost', 'embeddingsHost']);
+const HOST_OPTIONS = new Set<string>(['host', 'chatHost', 'responsesHost', 'embeddingsHost']);
 
 /** The env vars the resolver may apply for a serve run: API keys, Basic auth, thresholds, data; no hosts. */
 export function runEnv(env: Env): Env {
   const out: Env = {};
-  for (const [key, names] of NAMED_ENV) {
-    if (HOST_OPTIONS.has(key)) continue;
-    for (const name of names) if (env[name] !== undefined) out[name] = env[name];
+  for (const spec of RUN_OPTIONS) {
+    if (!('env' in spec) || HOST_OPTIONS.has(spec.key)) continue;
+    for (const name of spec.env) if (env[name] !== undefined) out[name] = env[name];
   }
   return out;
 }
@@ -87,7 +87,7 @@ function configErrorToField(err: ConfigError, test: TestName, parsed: ParsedTest
 export async function planTest(test: TestName, parsed: ParsedTestBody, ctx: PlanContext, loc: Array<string | number>): Promise<TestPlan> {
   const level = ctx.intensity ? INTENSITY_LEVELS[ctx.intensity] : undefined;
   const body = parsed.options;
-  const target = resolveTestHost(test, body.host, ctx.env);
+  const target = resolveTestHost(test, typeof body.host === 'string' ? body.host : undefined, ctx.env);
   const online = test !== 'batch';
   const raw: RawRunOptions = {
     runTime: level?.duration_seconds ?? TEST_DEFAULTS.durationSeconds,

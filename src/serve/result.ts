@@ -1,5 +1,5 @@
 /**
- * An engine RunResult → the result object the reference returned (same field names), plus ours:
+ * An engine RunResult → the result object the FastAPI orchestrator returned (same field names), plus ours:
  * p99, per-request-name stats, LLM stream metrics (TTFT, inter-token latency), proxy overhead
  * against a baseline, batch workflow metrics and the thresholds verdict.
  */
@@ -57,7 +57,7 @@ export interface EndpointBody {
 }
 
 export interface ResultBody {
-  // the reference's fields
+  // the FastAPI orchestrator's fields
   duration_seconds: number;
   user_count: number;
   spawn_rate: number;

@@ -46,7 +46,7 @@ function runView(run: RunRecord): Record<string, unknown> {
   return { ...runSummary(run, statusUrl(run.id)), progress: progressOf(run), result: runResponseBody(run) };
 }
 
-/** Runs a POST: 202 at once when async, else waits and answers like the reference. */
+/** Runs a POST: 202 at once when async, else waits and answers like the FastAPI orchestrator. */
 async function post(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, url: URL, build: (body: unknown) => StartRequest) {
   if (ctx.closing()) throw new HttpError(503, 'The server is shutting down');
   const body = await readJsonBody(req, ctx.bodyLimitBytes);

@@ -28,7 +28,7 @@ export const statusUrl = (id: string): string => `/runs/${id}`;
 
 /**
  * POST /run-load-tests body → all four tests, in order, each with its override from the body
- * (`{"chat": {"duration_seconds": 120}}` runs every test, chat for 120 s: the reference's
+ * (`{"chat": {"duration_seconds": 120}}` runs every test, chat for 120 s: the FastAPI orchestrator's
  * "run all tests" call), or field errors.
  */
 export function splitAllTestsBody(body: unknown): StartRequest['bodies'] {

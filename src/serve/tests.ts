@@ -1,5 +1,5 @@
 /**
- * The tests `serve` runs, as the reference orchestrator named them. Each maps to one engine
+ * The tests `serve` runs, as the FastAPI orchestrator named them. Each maps to one engine
  * scenario; `POST /run-load-tests` runs them in this order.
  */
 import type { ScenarioName } from '../config/types.js';
@@ -19,14 +19,14 @@ export const TEST_SCENARIO: Record<TestName, ScenarioName> = {
   batch: 'batch',
 };
 
-/** Per-test host env vars of the reference (batch has none: LOCUST_HOST or the embedded mock). */
+/** Per-test host env vars of the FastAPI orchestrator (batch has none: LOCUST_HOST or the embedded mock). */
 export const TEST_HOST_ENV: Partial<Record<TestName, string>> = {
   chat: 'LOCUST_CHAT_HOST',
   responses: 'LOCUST_RESPONSES_HOST',
   embeddings: 'LOCUST_EMBEDDINGS_HOST',
 };
 
-/** The reference's defaults per test: 60 s, 1 user, spawn 1; prompts a uuid-led sentence ×150. */
+/** The FastAPI orchestrator's defaults per test: 60 s, 1 user, spawn 1; prompts a uuid-led sentence ×150. */
 export const TEST_DEFAULTS = {
   durationSeconds: 60,
   userCount: 1,

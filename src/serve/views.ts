@@ -1,5 +1,5 @@
 /**
- * Response bodies built from a run record: the reference's shapes for the POST routes, and the
+ * Response bodies built from a run record: the FastAPI orchestrator's shapes for the POST routes, and the
  * run views of GET /runs and GET /runs/{id}.
  */
 import { INTENSITY_LEVELS } from './intensity.js';

@@ -5,7 +5,7 @@
  */
 const EXACT = new Set([
   // built-ins the evaluator resolves
-  'http_req_duration', 'http', 'Aggregated', 'errors', 'http_reqs', 'integrity', 'overhead', 'overhead_ttft',
+  'http_req_duration', 'http', 'Aggregated', 'http_req_duration_nonstream', 'errors', 'http_reqs', 'integrity', 'overhead', 'overhead_ttft',
   // batch workflow
   'batch_turnaround', 'batch_polls', 'workflows_completed', 'workflows_failed', 'batch_lines_ok', 'batch_lines_failed',
   // online scenarios
@@ -27,4 +27,4 @@ export function isKnownMetric(metric: string): boolean {
 }
 
 export const KNOWN_METRICS_HINT =
-  "a request name such as 'POST /v1/files [upload]', http_req_duration, errors, http_reqs, integrity, batch_turnaround, batch_status:<status>, ttft, itl, tokens_per_second, overhead, or a counter";
+  "a request name such as 'POST /v1/files [upload]', http_req_duration, http_req_duration_nonstream, errors, http_reqs, integrity, batch_turnaround, batch_status:<status>, ttft, itl, tokens_per_second, overhead, or a counter";

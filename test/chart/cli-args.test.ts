@@ -3,13 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import yargs, { type Argv } from 'yargs';
 import { mockCommandBuilder } from '../../src/cli/mock-command.js';
-import { runOptionsBuilder } from '../../src/cli/run-options.js';
+import { addOptions } from '../../src/options/cli.js';
+import { RUN_OPTIONS } from '../../src/options/run-options.js';
 import { helmTemplate } from '../helpers/helm.js';
 
-/** Parses args the way src/cli/main.ts does (strict, default parser configuration). */
+/** Parses args the way src/cli/main.ts does (strict, values kept as typed). */
 function parseStrict(args: string[], command: string | string[], builder: (y: Argv) => Argv): Record<string, unknown> {
   let failure: string | undefined;
   const argv = yargs(args)
+    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
     .command(command, 'command', builder)
     .strict()
     .help(false)
@@ -25,7 +27,7 @@ function parseStrict(args: string[], command: string | string[], builder: (y: Ar
 
 function parseRun(args: string[]): Record<string, unknown> {
   expect(args[0]).toBe('run');
-  return parseStrict(args, ['run', '$0'], (y) => runOptionsBuilder(y) as unknown as Argv);
+  return parseStrict(args, ['run', '$0'], (y) => addOptions(y, RUN_OPTIONS));
 }
 
 function renderedArgs(values: Record<string, unknown>): string[] {

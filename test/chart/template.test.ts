@@ -8,6 +8,27 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CHART_DIR, helmTemplate, runHelm, valuesArgs, type K8sObject, type Rendered } from '../helpers/helm.js';
+import { chartOptions } from '../../src/options/chart.js';
+import { flagOf, type OptionSpec } from '../../src/options/spec.js';
+
+/** A valid sample value of a chart-rendered option, from its registry entry. */
+function sampleValue(spec: OptionSpec): string | number {
+  switch (spec.type) {
+    case 'enum':
+      return spec.choices![spec.choices!.length - 1]!;
+    case 'integer':
+      return Math.min(spec.max ?? Infinity, (spec.min ?? 0) + 6);
+    case 'number':
+      return (spec.max ?? Infinity) <= 1 ? 0.5 : 2.5;
+    case 'duration':
+      return '45s';
+    default:
+      if (spec.pattern?.startsWith('^https?')) return `http://${spec.key.toLowerCase()}.svc:4000`;
+      if (spec.key === 'basePath') return '/ai/v1';
+      if (spec.key === 'scenario') return 'chat:3,batch:1';
+      return `sample-${spec.key}`;
+  }
+}
 
 const chart = parse(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8')) as { appVersion: string };
 const defaultValues = parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')) as {
@@ -167,55 +188,18 @@ describe('presets', () => {
 });
 
 describe('every run option is settable', () => {
-  // values.yaml key -> expected flag and a sample value.
-  const table: Record<string, [string, unknown, string]> = {
-    host: ['--host', 'http://inference.ai.svc:3001', 'http://inference.ai.svc:3001'],
-    basePath: ['--base-path', '/ai/v1', '/ai/v1'],
-    scenario: ['--scenario', 'chat:3,batch:1', 'chat:3,batch:1'],
-    model: ['--model', 'gpt-4o-mini', 'gpt-4o-mini'],
-    users: ['--users', 7, '7'],
-    spawnRate: ['--spawn-rate', 3, '3'],
-    rate: ['--rate', 12.5, '12.5'],
-    iterations: ['--iterations', 100, '100'],
-    connections: ['--connections', 64, '64'],
-    runTime: ['--run-time', '1h30m', '1h30m'],
-    stopTimeout: ['--stop-timeout', '45s', '45s'],
-    waitMin: ['--wait-min', 0, '0'],
-    waitMax: ['--wait-max', '2s', '2s'],
-    verify: ['--verify', 'content', 'content'],
-    pollInterval: ['--poll-interval', '1s', '1s'],
-    pollFactor: ['--poll-factor', 2, '2'],
-    pollMaxInterval: ['--poll-max-interval', '20s', '20s'],
-    maxPolls: ['--max-polls', 30, '30'],
-    maxWait: ['--max-wait', '10m', '10m'],
-    requestTimeout: ['--request-timeout', '30s', '30s'],
-    progressInterval: ['--progress-interval', '10s', '10s'],
-    seed: ['--seed', 1234, '1234'],
-    chatHost: ['--chat-host', 'http://chat.svc:4000', 'http://chat.svc:4000'],
-    responsesHost: ['--responses-host', 'http://resp.svc:4000', 'http://resp.svc:4000'],
-    embeddingsHost: ['--embeddings-host', 'http://emb.svc:4000', 'http://emb.svc:4000'],
-    baselineHost: ['--baseline-host', 'http://upstream.svc:8000', 'http://upstream.svc:8000'],
-    baselineRatio: ['--baseline-ratio', 0.5, '0.5'],
-    overheadHeader: ['--overhead-header', 'x-proxy-overhead-ms', 'x-proxy-overhead-ms'],
-    chatModel: ['--chat-model', 'gpt-4o', 'gpt-4o'],
-    responsesModel: ['--responses-model', 'o4-mini', 'o4-mini'],
-    embeddingsModel: ['--embeddings-model', 'text-embedding-3-large', 'text-embedding-3-large'],
-    prompt: ['--prompt', 'Say hello', 'Say hello'],
-    promptRepeat: ['--prompt-repeat', 150, '150'],
-    maxTokens: ['--max-tokens', 64, '64'],
-    streamRatio: ['--stream-ratio', 0.25, '0.25'],
-    user: ['--user', 'load-test-user', 'load-test-user'],
-    embeddingInputs: ['--embedding-inputs', 4, '4'],
-    encodingFormat: ['--encoding-format', 'base64', 'base64'],
-    dimensions: ['--dimensions', 256, '256'],
-  };
-  const booleans: Record<string, string> = {
-    pollJitter: 'poll-jitter',
-    onlySummary: 'only-summary',
-    defaultThresholds: 'default-thresholds',
-    stream: 'stream',
-  };
+  // values.yaml key -> expected flag and a sample value, for every option the registry gives the chart
   const special = ['thresholds', 'p95ThresholdMs', 'errorRateThreshold', 'extraArgs'];
+  const table: Record<string, [string, unknown, string]> = {};
+  const booleans: Record<string, string> = {};
+  for (const spec of chartOptions()) {
+    const flagName = `--${flagOf(spec)}`;
+    if (spec.type === 'boolean') booleans[spec.key] = flagOf(spec);
+    else if (spec.type !== 'list' && !special.includes(spec.key)) {
+      const sample = sampleValue(spec);
+      table[spec.key] = [flagName, sample, String(sample)];
+    }
+  }
 
   it('the tables cover every key of run in values.yaml', () => {
     expect(Object.keys(defaultValues.run).sort()).toEqual([...Object.keys(table), ...Object.keys(booleans), ...special].sort());

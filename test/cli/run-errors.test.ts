@@ -25,7 +25,7 @@ describe('bad input: one line, exit 2, before any request', () => {
     ['invalid JSONL', () => ['--data', file('bad.jsonl', `${line('a')}\n{oops\n`)], /line 2: not valid JSON/],
     ['empty file', () => ['--data', file('empty.jsonl', '')], /is empty/],
     ['mixed urls', () => ['--data', file('mixed.jsonl', `${line('a')}\n${line('b', '/v1/embeddings')}\n`)], /line 2: url \/v1\/embeddings differs/],
-    ['unknown preset', () => ['--preset', 'extreme'], /--preset: unknown preset 'extreme' \(expected one of smoke, medium, stress\)/],
+    ['unknown preset', () => ['--preset', 'extreme'], /--preset: expected one of smoke, medium, stress, got 'extreme'/],
     ['bad duration', () => ['--run-time', '5 minutes'], /--run-time: expected a duration such as 90s, 2m or 1h30m, got '5 minutes'/],
     ['bad threshold', () => ['--threshold', 'p95 under 800'], /--threshold: /],
     ['bad threshold operator', () => ['--threshold', 'errors: rate=>0.1'], /--threshold: /],
@@ -33,6 +33,20 @@ describe('bad input: one line, exit 2, before any request', () => {
     ['negative users', () => ['-u', '-3'], /--users: must be ≥ 1/],
     ['a threshold on an unknown metric', () => ['--threshold', 'nosuchmetric: p(95)<100'], /--threshold: unknown metric 'nosuchmetric'/],
     ['burst with --json', () => ['--burst', '3', '--json', '/tmp/x.json'], /--burst: --json is not supported in burst mode/],
+    // values the option registry parses strictly
+    ['hex users', () => ['-u', '0x10'], /--users: expected a whole number, got '0x10'/],
+    ['a negative duration after a flag', () => ['--request-timeout', '-1s'], /--request-timeout: must not be negative/],
+    ['a duration past 24 days', () => ['--run-time', '99999999h'], /--run-time: must be at most 24d/],
+    ['overflowing weights', () => ['--scenario', 'chat:1e308,responses:1e308'], /--scenario: weight of 'chat' must be a number above 0 and at most/],
+    ['a key endpoint that is not http', () => ['--api-key-endpoint', 'ftp://x'], /--api-key-endpoint: 'ftp:\/\/x' must start with http/],
+    // header values are checked before any load (undici would throw on each request)
+    ['an API key with a newline', () => ['--api-key', 'KEY\nX', '--wait-min', '0'], /--api-key: the API key contains a character not allowed in an HTTP header/],
+    ['an API key with an emoji', () => ['--api-key', 'KEY\u{1F511}'], /--api-key: the API key contains a character not allowed in an HTTP header/],
+    // every output path is checked before any load
+    ['a CSV prefix under a regular file', () => ['--csv', join(file('plain.txt', 'x'), 'x')], /--csv: cannot write .*plain\.txt\/x_stats\.csv: .*plain\.txt is not a directory/],
+    ['a CSV prefix under /proc', () => ['--csv', '/proc/nope/x'], /--csv: cannot create directory \/proc\/nope/],
+    ['a JSON file under /proc', () => ['--json', '/proc/x'], /--json: cannot write \/proc\/x: /],
+    ['a JSON path that is a directory', () => ['--json', dir], /--json: .* is a directory/],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
     const before = mock.stats().requests.total;
@@ -42,6 +56,23 @@ describe('bad input: one line, exit 2, before any request', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stdout).toBe('');
     expect(mock.stats().requests.total).toBe(before);
+  });
+
+  it('a bad boolean or number in a BATCH_LOAD_ env var names the env var', async () => {
+    for (const [env, message] of [
+      [{ BATCH_LOAD_STREAM: 'maybe' }, /^batch-load: BATCH_LOAD_STREAM: expected true or false/],
+      [{ BATCH_LOAD_USERS: '0x10' }, /^batch-load: BATCH_LOAD_USERS: expected a whole number, got '0x10'/],
+    ] as const) {
+      const run = await runCli(['--host', mock.url], { env: { ...env } });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+  });
+
+  it('a secret never appears in a usage error', async () => {
+    const run = await runCli(['--host', mock.url, '--api-key', 'sk-secret-value\n']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toContain('sk-secret-value');
   });
 
   it.each([['not a url'], ['ftp://127.0.0.1:1'], ['http://']])('bad host URL %j', async (host) => {
@@ -88,7 +119,7 @@ describe('thresholds decide the exit code', () => {
     const run = await runCli([...good(), '--threshold', 'POST /v1/files [upload]: p(99)<0.001']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/FAIL\s+POST \/v1\/files \[upload\]: p\(99\)<0.001\s+observed \d/);
-    expect(run.stdout).toMatch(/RESULT: FAIL \(1 of 4 thresholds failed\)/);
+    expect(run.stdout).toMatch(/RESULT: FAIL \(1 of 5 thresholds failed\)/);
   });
 
   it('P95_THRESHOLD_MS and ERROR_RATE_THRESHOLD set the default thresholds', async () => {

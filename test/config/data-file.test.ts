@@ -25,6 +25,11 @@ describe('batch input files', () => {
     expect(input.endpoint).toBe('/v1/chat/completions');
   });
 
+  it('accepts a file that starts with a UTF-8 byte order mark', async () => {
+    const input = await loadBatchInput(file('bom.jsonl', `\uFEFF${line('a')}\n${line('b')}\n`));
+    expect(input.customIds).toEqual(['a', 'b']);
+  });
+
   it('accepts a trailing newline and CRLF', async () => {
     const input = await loadBatchInput(file('ok.jsonl', `${line('a')}\r\n${line('b')}\r\n`));
     expect(input.customIds).toEqual(['a', 'b']);

@@ -14,7 +14,14 @@ describe('parseDuration', () => {
     ['0', 0],
   ])('%s → %d ms', (text, ms) => expect(parseDuration(text, '--run-time')).toBe(ms));
 
-  it.each(['', 'abc', '2 minutes', '5x', '-3s', '1m-30s', '1h 30m'])('rejects %j naming the flag', (text) => {
+  it('refuses negative and over-24-day durations (timers would overflow to 1 ms)', () => {
+    expect(() => parseDuration('-3s', '--run-time')).toThrow(/^--run-time: must not be negative/);
+    expect(() => parseDuration('25d', '--run-time')).toThrow(/^--run-time: must be at most 24d/);
+    expect(() => parseDuration(99999999 * 3600, '--run-time')).toThrow(/at most 24d/);
+    expect(parseDuration('24d', '--run-time')).toBe(24 * 86_400_000);
+  });
+
+  it.each(['', 'abc', '2 minutes', '5x', '1m-30s', '1h 30m'])('rejects %j naming the flag', (text) => {
     expect(() => parseDuration(text, '--run-time')).toThrow(ConfigError);
     expect(() => parseDuration(text, '--run-time')).toThrow(/^--run-time: expected a duration/);
   });

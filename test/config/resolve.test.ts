@@ -14,7 +14,7 @@ describe('resolveRunConfig', () => {
     expect(c.waitMaxMs).toBe(3000);
     expect(c.poll).toMatchObject({ initialMs: 2000, factor: 1.5, maxIntervalMs: 30_000, maxPolls: 60, jitter: true });
     expect(c.dataPath).toBe('small');
-    expect(c.thresholds.map((t) => t.metric)).toEqual(['http_req_duration', 'errors', 'integrity']);
+    expect(c.thresholds.map((t) => t.metric)).toEqual(['http_req_duration', 'errors', 'integrity', 'workflows_failed']);
     expect(resolveRunConfig({ scenario: 'chat' }).thresholds.map((t) => t.metric)).toEqual(['http_req_duration', 'errors']);
   });
 
@@ -88,20 +88,32 @@ describe('resolveRunConfig', () => {
   });
 
   it.each([
-    [{ preset: 'huge' }, /^--preset: unknown preset 'huge'/],
     [{ runTime: 'soon' }, /^--run-time: expected a duration/],
     [{ host: 'not a url' }, /^--host: 'not a url' is not a URL/],
     [{ host: 'ftp://x' }, /^--host: 'ftp:\/\/x' must start with http/],
     [{ threshold: ['errors rate<0.01'] }, /^--threshold: /],
     [{ threshold: ['nosuchmetric: p(95)<100'] }, /^--threshold: unknown metric 'nosuchmetric'/],
-    [{ progressInterval: '0' }, /^--progress-interval: must be at least 100ms/],
+    [{ progressInterval: '0' }, /^--progress-interval: must be ≥ 100ms/],
     [{ users: '-1' }, /^--users: must be ≥ 1/],
     [{ users: 'ten' }, /^--users: expected a whole number, got 'ten'/],
     [{ scenario: 'video' }, /^--scenario: unknown scenario 'video'/],
-    [{ verify: 'both' }, /^--verify: expected random, metadata or content/],
+    [{ verify: 'both' }, /^--verify: expected one of random, metadata, content, got 'both'/],
+    [{ preset: 'huge' }, /^--preset: expected one of smoke, medium, stress, got 'huge'/],
+    [{ users: '0x10' }, /^--users: expected a whole number, got '0x10'/],
+    [{ rate: 'Infinity' }, /^--rate: expected a decimal number/],
+    [{ runTime: '99999999h' }, /^--run-time: must be at most 24d/],
+    [{ stopTimeout: '30d' }, /^--stop-timeout: must be at most 24d/],
+    [{ requestTimeout: '-1s' }, /^--request-timeout: must not be negative/],
+    [{ scenario: 'chat:1e308,responses:1e308' }, /^--scenario: /],
+    [{ apiKeyEndpoint: 'ftp://x' }, /^--api-key-endpoint: 'ftp:\/\/x' must start with http/],
+    [{ apiKey: 'KEY\nX' }, /^--api-key: the API key contains a character not allowed in an HTTP header/],
+    [{ apiKey: 'KEY🔑' }, /^--api-key: the API key contains a character not allowed/],
+    [{ basicAuthUsername: 'a\rb' }, /^--basic-auth-username: /],
+    [{ overheadHeader: 'bad header' }, /^--overhead-header: 'bad header' is not an HTTP header name/],
     [{ waitMin: '3s', waitMax: '1s' }, /^--wait-max: must be ≥ --wait-min/],
-    [{ errorRateThreshold: '2' }, /ERROR_RATE_THRESHOLD/],
+    [{ errorRateThreshold: '2' }, /^--error-rate-threshold: must be ≤ 1, got '2'/],
   ])('rejects %j with one line naming the problem', (raw, message) => {
+    // (the key's own text never appears in a message: no secret in errors)
     let error: unknown;
     try {
       resolveRunConfig(raw as Record<string, unknown>);
@@ -111,5 +123,17 @@ describe('resolveRunConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('names the env var a bad value came from', () => {
+    expect(() => resolveRunConfig({}, { env: { ERROR_RATE_THRESHOLD: '2' } })).toThrow(/^ERROR_RATE_THRESHOLD: must be ≤ 1, got '2'/);
+    expect(() => resolveRunConfig({ stream: 'maybe' }, { labels: { stream: 'BATCH_LOAD_STREAM' } })).toThrow(
+      /^BATCH_LOAD_STREAM: expected true or false/,
+    );
+  });
+
+  it('a duration given as a JSON number is seconds, like a bare number in text', () => {
+    expect(resolveRunConfig({ runTime: 20, waitMin: '0.5', waitMax: 2 }).runTimeMs).toBe(20_000);
+    expect(resolveRunConfig({ waitMin: '0.5', waitMax: 2 }).waitMinMs).toBe(500);
   });
 });

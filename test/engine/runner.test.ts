@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../src/config/load.js';
-import type { RawRunOptions } from '../../src/config/options.js';
+import type { RawRunOptions } from '../../src/options/run-options.js';
 import { runLoadTest } from '../../src/engine/runner.js';
 import { reconcileWithServer } from '../../src/cli/reconcile.js';
 import { startMockServer, type MockServer, type MockServerOptions } from '../../src/mock/index.js';
@@ -59,7 +59,7 @@ describe('runLoadTest against the mock', () => {
   it('the default thresholds fail a run whose batches lose a custom_id, although every HTTP call succeeded', async () => {
     const { result } = await against({ faults: { batch: { dropOutputLine: 1 } }, seed: 2 }, { users: 1, spawnRate: 1, runTime: '800ms' });
     expect(result.metrics.aggregated.failures).toBe(0);
-    expect(result.thresholds.map((t) => `${t.metric}:${t.passed}`)).toEqual(['http_req_duration:true', 'errors:true', 'integrity:false']);
+    expect(result.thresholds.map((t) => `${t.metric}:${t.passed}`)).toEqual(['http_req_duration:true', 'errors:true', 'integrity:false', 'workflows_failed:false']);
     expect(result.exitCode).toBe(1);
   });
 

@@ -56,6 +56,23 @@ describe('MetricsRecorder', () => {
     ]);
   });
 
+  it('failure() adds a failure row that is no request: counts, error rate and interval are untouched', () => {
+    const r = new MetricsRecorder();
+    r.request('POST /a', 1, 'HTTP 500');
+    r.failure('batch workflow', 'poll: not terminal after 5 polls');
+    r.failure('batch workflow', 'poll: not terminal after 5 polls');
+    const s = r.snapshot();
+    expect(s.failures).toEqual([
+      { method: '', name: 'batch workflow', error: 'poll: not terminal after 5 polls', occurrences: 2 },
+      { method: 'POST', name: 'POST /a', error: 'HTTP 500', occurrences: 1 },
+    ]);
+    expect(s.requests['batch workflow']).toBeUndefined();
+    expect(s.aggregated).toMatchObject({ count: 1, failures: 1, errorRate: 1 });
+    expect(r.totals()).toEqual({ requests: 1, failures: 1 });
+    expect(r.intervalView().failures).toBe(1);
+    expect(MetricsRecorder.merge([s, s]).failures[0]).toMatchObject({ name: 'batch workflow', occurrences: 4 });
+  });
+
   it('caps distinct failure rows and lumps the rest into one other row', () => {
     const r = new MetricsRecorder({ maxFailureRows: 5 });
     for (let i = 0; i < 20; i++) r.request('POST /a', 1, `error ${i}`);

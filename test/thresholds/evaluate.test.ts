@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isStreamedRequestName } from '../../src/metrics/names.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import type { MetricsSnapshot } from '../../src/metrics/types.js';
 import { compare, defaultThresholds, evaluateThresholds } from '../../src/thresholds/evaluate.js';
@@ -92,6 +93,13 @@ describe('evaluateThresholds', () => {
     expect(evalOne('overhead: p(99)<10', s, { overhead: {} })).toMatchObject({ observed: null, note: 'no samples' });
   });
 
+  it('a known counter that was never created has no samples and fails; the engine creates workflows_failed at 0', () => {
+    expect(evalOne('workflows_failed: count==0', s)).toMatchObject({ observed: null, passed: false, note: 'no samples' });
+    const r = new MetricsRecorder();
+    r.count('workflows_failed', 0);
+    expect(evalOne('workflows_failed: count==0', r.snapshot())).toMatchObject({ observed: 0, passed: true });
+  });
+
   it('unknown metric fails with a note instead of throwing', () => {
     expect(evalOne('nope: p(95)<1', s)).toMatchObject({ observed: null, passed: false, note: "unknown metric 'nope'" });
   });
@@ -117,6 +125,56 @@ describe('evaluateThresholds', () => {
   it('keeps spec fields in the result', () => {
     const [res] = evaluateThresholds(parseThreshold('errors: rate<=0.5'), s);
     expect(res).toEqual({ source: 'errors: rate<=0.5', metric: 'errors', aggregation: 'rate', op: '<=', threshold: 0.5, observed: 2 / 201, passed: true });
+  });
+});
+
+describe('http_req_duration_nonstream', () => {
+  const CHAT = 'POST /v1/chat/completions [chat]';
+  const STREAM = 'POST /v1/chat/completions [chat stream]';
+  const BASELINE_STREAM = 'POST /v1/chat/completions [chat stream baseline]';
+
+  it('is exactly the merge of the non-streamed request names', () => {
+    const mixed = new MetricsRecorder();
+    const plain = new MetricsRecorder();
+    for (const r of [mixed, plain]) {
+      for (let i = 1; i <= 100; i++) r.request(CHAT, i, i > 95 ? 'HTTP 500' : undefined);
+      for (let i = 1; i <= 50; i++) r.request('GET /health [health]', 200 + i);
+    }
+    for (let i = 1; i <= 300; i++) mixed.request(STREAM, 5000 + i);
+    for (let i = 1; i <= 10; i++) mixed.request(BASELINE_STREAM, 9000 + i, 'timeout after 60s');
+    const m = mixed.snapshot();
+    const p = plain.snapshot();
+    for (const agg of ['p(95)', 'p(66)', 'avg', 'min', 'max', 'med', 'count', 'rate']) {
+      const got = evalOne(`http_req_duration_nonstream: ${agg}<0`, m).observed;
+      const want = evalOne(`http_req_duration: ${agg}<0`, p).observed;
+      expect(got, agg).toBeCloseTo(want!, 9);
+    }
+    expect(evalOne('http_req_duration_nonstream: count==150', m).passed).toBe(true);
+    expect(evalOne('http_req_duration_nonstream: rate<0.04', m)).toMatchObject({ observed: 5 / 150, passed: true });
+    expect(evalOne('http_req_duration: p(95)<=1000', m).passed).toBe(false);
+  });
+
+  it('equals the aggregate when nothing streams; no samples when everything streams', () => {
+    expect(evalOne('http_req_duration_nonstream: p(95)<1000', snapshot()).observed).toBe(evalOne('http_req_duration: p(95)<1000', snapshot()).observed);
+    const streams = new MetricsRecorder();
+    streams.request(STREAM, 10);
+    expect(evalOne('http_req_duration_nonstream: p(95)<1000', streams.snapshot())).toMatchObject({ observed: null, passed: false, note: 'no samples' });
+  });
+
+  it('a snapshot without histograms cannot merge names: says so', () => {
+    const r = new MetricsRecorder();
+    r.request(CHAT, 10);
+    r.request(STREAM, 10);
+    expect(evalOne('http_req_duration_nonstream: p(95)<1000', r.snapshot(undefined, { histograms: false }))).toMatchObject({
+      observed: null,
+      note: expect.stringContaining('histogram'),
+    });
+  });
+
+  it('streamed names are the ones whose bracket tag holds the word stream', () => {
+    expect([CHAT, STREAM, BASELINE_STREAM, 'POST /v1/responses [responses stream]', 'GET /v1/streams [list]', 'POST /v1/files [upload]'].map(isStreamedRequestName)).toEqual([
+      false, true, true, true, false, false,
+    ]);
   });
 });
 

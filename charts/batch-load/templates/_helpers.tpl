@@ -176,69 +176,90 @@ as the tester's --run-time. Rounded up. Renders "0" for an empty value, fails on
 {{- if .Values.results.jsonFile }}{{ printf "/results/%s" (tpl .Values.results.jsonFile .) }}{{ end }}
 {{- end }}
 
+{{/* Which `run` values render as which flag (or env var): generated from the option registry. */}}
+{{- define "batch-load.runOptionLists" -}}
+{{- /* >>> generated from the option registry (src/options) by `npm run gen`: edit the registry, not this block */}}
+valueFlags:
+  - ["basePath", "--base-path"]
+  - ["chatHost", "--chat-host"]
+  - ["responsesHost", "--responses-host"]
+  - ["embeddingsHost", "--embeddings-host"]
+  - ["baselineHost", "--baseline-host"]
+  - ["baselineRatio", "--baseline-ratio"]
+  - ["overheadHeader", "--overhead-header"]
+  - ["users", "--users"]
+  - ["spawnRate", "--spawn-rate"]
+  - ["runTime", "--run-time"]
+  - ["stopTimeout", "--stop-timeout"]
+  - ["waitMin", "--wait-min"]
+  - ["waitMax", "--wait-max"]
+  - ["rate", "--rate"]
+  - ["iterations", "--iterations"]
+  - ["scenario", "--scenario"]
+  - ["requestTimeout", "--request-timeout"]
+  - ["connections", "--connections"]
+  - ["seed", "--seed"]
+  - ["verify", "--verify"]
+  - ["pollInterval", "--poll-interval"]
+  - ["pollFactor", "--poll-factor"]
+  - ["pollMaxInterval", "--poll-max-interval"]
+  - ["maxPolls", "--max-polls"]
+  - ["maxWait", "--max-wait"]
+  - ["model", "--model"]
+  - ["chatModel", "--chat-model"]
+  - ["responsesModel", "--responses-model"]
+  - ["embeddingsModel", "--embeddings-model"]
+  - ["prompt", "--prompt"]
+  - ["promptRepeat", "--prompt-repeat"]
+  - ["maxTokens", "--max-tokens"]
+  - ["streamRatio", "--stream-ratio"]
+  - ["user", "--user"]
+  - ["embeddingInputs", "--embedding-inputs"]
+  - ["encodingFormat", "--encoding-format"]
+  - ["dimensions", "--dimensions"]
+  - ["progressInterval", "--progress-interval"]
+  - ["runId", "--run-id"]
+switchFlags:
+  - ["pollJitter", "--poll-jitter"]
+  - ["stream", "--stream"]
+  - ["defaultThresholds", "--default-thresholds"]
+  - ["onlySummary", "--only-summary"]
+listFlags:
+  - ["thresholds", "--threshold"]
+envValues:
+  - ["p95ThresholdMs", "P95_THRESHOLD_MS"]
+  - ["errorRateThreshold", "ERROR_RATE_THRESHOLD"]
+{{- /* <<< end of generated block */}}
+{{- end }}
+
 {{/* The tester's argv as a YAML list. Only values that are set become flags, so the preset and
 the tester's own defaults apply otherwise. Secrets never appear here. */}}
 {{- define "batch-load.args" -}}
 {{- $r := .Values.run }}
+{{- $lists := include "batch-load.runOptionLists" . | fromYaml }}
 {{- $args := list "run" "--preset" .Values.preset }}
 {{- $host := include "batch-load.host" . }}
 {{- if $host }}{{ $args = concat $args (list "--host" $host) }}{{ end }}
-{{- $flags := list
-  (list "basePath" "--base-path")
-  (list "scenario" "--scenario")
-  (list "model" "--model")
-  (list "users" "--users")
-  (list "spawnRate" "--spawn-rate")
-  (list "rate" "--rate")
-  (list "iterations" "--iterations")
-  (list "connections" "--connections")
-  (list "runTime" "--run-time")
-  (list "stopTimeout" "--stop-timeout")
-  (list "waitMin" "--wait-min")
-  (list "waitMax" "--wait-max")
-  (list "verify" "--verify")
-  (list "pollInterval" "--poll-interval")
-  (list "pollFactor" "--poll-factor")
-  (list "pollMaxInterval" "--poll-max-interval")
-  (list "maxPolls" "--max-polls")
-  (list "maxWait" "--max-wait")
-  (list "requestTimeout" "--request-timeout")
-  (list "progressInterval" "--progress-interval")
-  (list "seed" "--seed")
-  (list "chatHost" "--chat-host")
-  (list "responsesHost" "--responses-host")
-  (list "embeddingsHost" "--embeddings-host")
-  (list "baselineHost" "--baseline-host")
-  (list "baselineRatio" "--baseline-ratio")
-  (list "overheadHeader" "--overhead-header")
-  (list "chatModel" "--chat-model")
-  (list "responsesModel" "--responses-model")
-  (list "embeddingsModel" "--embeddings-model")
-  (list "prompt" "--prompt")
-  (list "promptRepeat" "--prompt-repeat")
-  (list "maxTokens" "--max-tokens")
-  (list "streamRatio" "--stream-ratio")
-  (list "user" "--user")
-  (list "embeddingInputs" "--embedding-inputs")
-  (list "encodingFormat" "--encoding-format")
-  (list "dimensions" "--dimensions") }}
-{{- range $flags }}
-{{- $v := index $r (index . 0) }}
+{{- range $pair := $lists.valueFlags }}
+{{- $v := index $r (index $pair 0) }}
 {{- if not (or (kindIs "invalid" $v) (and (kindIs "string" $v) (eq $v ""))) }}
-{{- $args = concat $args (list (index . 1) (toString $v)) }}
+{{- $args = concat $args (list (index $pair 1) (toString $v)) }}
 {{- end }}
 {{- end }}
-{{- range $flag := list (list "defaultThresholds" "default-thresholds") (list "onlySummary" "only-summary") (list "pollJitter" "poll-jitter") (list "stream" "stream") }}
-{{- $v := index $r (index $flag 0) }}
+{{- range $pair := $lists.switchFlags }}
+{{- $v := index $r (index $pair 0) }}
 {{- if kindIs "bool" $v }}
-{{- $args = append $args (printf "--%s%s" (ternary "" "no-" $v) (index $flag 1)) }}
+{{- $args = append $args (ternary (index $pair 1) (printf "--no-%s" (trimPrefix "--" (index $pair 1))) $v) }}
 {{- end }}
 {{- end }}
-{{- /* One --threshold (an array flag) followed by every expression: this does not depend on how
-the parser merges repeated flags. */}}
-{{- with $r.thresholds }}
-{{- $args = append $args "--threshold" }}
-{{- range . }}{{ $args = append $args (toString .) }}{{ end }}
+{{- /* A list flag once, followed by every item: this does not depend on how the parser merges
+repeated flags. */}}
+{{- range $pair := $lists.listFlags }}
+{{- $items := index $r (index $pair 0) }}
+{{- if $items }}
+{{- $args = append $args (index $pair 1) }}
+{{- range $items }}{{ $args = append $args (toString .) }}{{ end }}
+{{- end }}
 {{- end }}
 {{- if include "batch-load.testData.custom" . }}
 {{- $args = concat $args (list "--data" (printf "%s/%s" (trimSuffix "/" .Values.testData.mountPath) (include "batch-load.testData.selected" .))) }}

@@ -1,3 +1,12 @@
+/**
+ * Name of the failure row a failed workflow records (`recorder.failure`), next to the request
+ * failures; it is no request, so it never counts in request totals or the error rate.
+ */
+export const WORKFLOW_FAILURE_NAME = 'batch workflow';
+
+/** Counters of the batch workflow, created at 0 before any load so thresholds can judge them. */
+export const WORKFLOW_COUNTERS = ['workflows_completed', 'workflows_failed'] as const;
+
 /** Stable request names for the batch workflow: `POST /v1/files [upload]`. */
 export function batchRequestNames(apiPath: string) {
   return {

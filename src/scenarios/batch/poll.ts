@@ -12,6 +12,8 @@ import type { PollConfig } from '../../config/types.js';
 import type { ScenarioContext } from '../types.js';
 import { isActive, isTerminal, type BatchObject } from './wire.js';
 
+const UNKNOWN_STATUS = 'poll: unknown status ';
+
 /** Not terminal yet: poll again. */
 class StillRunning extends Error {}
 /** Stop polling: the batch can't be followed (unknown status, run stopped). */
@@ -47,12 +49,12 @@ export async function pollUntilTerminal(
     const res = await ctx.http.call({ name, method: 'GET', url, headers: ctx.authHeaders }, async (r) => {
       const batch = await readJson<BatchObject>(r.body);
       if (typeof batch?.status !== 'string') throw new CheckFailure('poll: batch has no status');
-      if (!isTerminal(batch.status) && !isActive(batch.status)) throw new CheckFailure(`poll: unknown batch status '${batch.status.slice(0, 40)}'`);
+      if (!isTerminal(batch.status) && !isActive(batch.status)) throw new CheckFailure(`${UNKNOWN_STATUS}'${batch.status.slice(0, 40)}'`);
       return batch;
     });
     if (ctx.signal.aborted) throw new StopPolling('aborted (run stopped)');
     if (!res.ok) {
-      if (res.error.startsWith('poll: unknown batch status')) throw new StopPolling(res.error);
+      if (res.error.startsWith(UNKNOWN_STATUS)) throw new StopPolling(res.error);
       throw new StillRunning(res.error); // a failed poll is recorded; keep polling
     }
     last = res.value;

@@ -8,7 +8,7 @@ import type { FileObject } from './wire.js';
 
 /**
  * Checks the upload really landed: metadata (bytes, filename, purpose match what was sent) or
- * content (byte-identical). The reference suite only looked at the status code.
+ * content (byte-identical). The Locust batch suite only looked at the status code.
  */
 export async function verifyUpload(
   ctx: ScenarioContext,

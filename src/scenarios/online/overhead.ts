@@ -1,5 +1,5 @@
 /**
- * Proxy overhead = proxied latency − direct (baseline) latency at the same percentile (seed 003's
+ * Proxy overhead = proxied latency − direct (baseline) latency at the same percentile (the proxy-overhead suite's
  * definition). Proxied/baseline pairs are matched by request name: `X [chat]` vs
  * `X [chat baseline]`. The overall figure merges the histograms of every paired name on each
  * side (exact, via the snapshot's encoded histograms) before taking percentiles.

@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PayloadConfig, ScenarioName } from '../../config/types.js';
+import { RUN_OPTIONS } from '../../options/run-options.js';
 
-/** The reference prompt (seed 001), repeated `promptRepeat` times. */
-export const DEFAULT_PROMPT = "This is a test there will be no cache hits and we'll fill up the context";
+/** The Locust scripts' prompt: the run option's default (src/options/run-options.ts). */
+export const DEFAULT_PROMPT = String(RUN_OPTIONS.find((o) => o.key === 'prompt')!.default);
 
 /** A JSON-safe marker; never appears in user text after JSON escaping of the quotes around it. */
 const SLOT = '\u0000uuid-slot\u0000';
@@ -101,7 +102,7 @@ export function embeddingsBody(payload: PayloadConfig): BodyTemplate {
   return new BodyTemplate(body);
 }
 
-/** Defaults that match the reference users' scripts, for tests and the bench. */
+/** Defaults that match the Locust users' scripts, for tests and the bench. */
 export function defaultPayload(overrides: Partial<PayloadConfig> = {}): PayloadConfig {
   return {
     model: 'gpt-4o-mini',

@@ -3,6 +3,7 @@
  * not, proxied or baseline), picking one per iteration, and the per-request headers.
  */
 import type { RunConfig } from '../../config/types.js';
+import { STREAM_TAG_WORD } from '../../metrics/names.js';
 import type { ScenarioContext } from '../types.js';
 import { apiEndpoint, baselineHost, baselineShare, scenarioHost, type OnlineScenario } from './hosts.js';
 import type { BodyTemplate } from './payloads.js';
@@ -20,7 +21,7 @@ export interface Variant {
 
 /** `chat`, `chat stream`, `chat baseline`, `chat stream baseline` */
 export function bracketLabel(scenario: OnlineScenario, stream: boolean, baseline: boolean): string {
-  return `${scenario}${stream ? ' stream' : ''}${baseline ? ' baseline' : ''}`;
+  return `${scenario}${stream ? ` ${STREAM_TAG_WORD}` : ''}${baseline ? ' baseline' : ''}`;
 }
 
 /** Up to four variants: [proxied, proxied stream, baseline, baseline stream]. */

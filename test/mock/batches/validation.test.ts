@@ -34,6 +34,13 @@ describe('batch validation', () => {
     });
   }
 
+  it('accepts an input file that starts with a UTF-8 byte order mark, and runs its first line', async () => {
+    const created = await createBatch(server, `\uFEFF${chatLine(1)}\n${chatLine(2)}\n`);
+    const batch = await waitForBatch(server, created.id);
+    expect(batch.status).toBe('completed');
+    expect(batch.request_counts).toMatchObject({ total: 2, completed: 2, failed: 0 });
+  });
+
   it('counts blank lines in line numbers', async () => {
     const created = await createBatch(server, `${chatLine(1)}\n\n${chatLine(1)}\n`);
     const batch = await waitForBatch(server, created.id);
