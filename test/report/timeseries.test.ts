@@ -147,8 +147,10 @@ describe('a real run: the JSON time series and the stats-history CSV agree', () 
       expect(p.requests, `interval ${i}`).toBe(requests - prevRequests);
       expect(p.failures, `interval ${i}`).toBe(failures - prevFailures);
     });
-    // every request of the run up to the last tick is in the series; names add up
+    // the engine's last tick covers the rest of the run: every request is in the series once
     expect(sum(points, (p) => p.requests)).toBe(totals[totals.length - 1][0]);
+    expect(sum(points, (p) => p.requests)).toBe(run.result.metrics.aggregated.count);
+    expect(sum(points, (p) => p.failures)).toBe(run.result.metrics.aggregated.failures);
     for (const p of points) expect(sum(Object.values(p.byName), (n) => n.requests)).toBe(p.requests);
     expect(points.some((p) => p.ttft && p.ttft.count > 0)).toBe(true);
     expect(points.some((p) => (p.outputTokens ?? 0) > 0)).toBe(true);

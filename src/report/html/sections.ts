@@ -9,7 +9,7 @@ import type { BatchTimeline } from '../batch-timeline.js';
 import type { BurstSection } from '../burst.js';
 import { fmtDuration, fmtNum } from '../format.js';
 import { scrubSecrets, type JsonReport } from '../json.js';
-import { thresholdCondition, thresholdObserved } from '../summary.js';
+import { resultLine, thresholdCondition, thresholdObserved } from '../summary.js';
 import type { SweepSection } from '../sweep.js';
 import { escapeHtml, maskCredentials } from './escape.js';
 
@@ -56,10 +56,9 @@ export function headerBlock(report: JsonReport): string {
   const c = (report.config && typeof report.config === 'object' ? report.config : {}) as ConfigView;
   const target = c.target?.host ? `${c.target.host}${c.target.basePath ?? ''}${c.target.embedded ? ' (embedded mock)' : ''}` : undefined;
   const mix = Array.isArray(c.scenarios) ? c.scenarios.map((s) => (c.scenarios!.length > 1 ? `${s.name}:${s.weight}` : `${s.name}`)).join(', ') : undefined;
-  const failed = report.thresholds.filter((t) => !t.passed).length;
-  const verdict = report.passed
-    ? `PASS${report.thresholds.length === 0 ? ' (no thresholds)' : ''}`
-    : `FAIL (${failed} of ${report.thresholds.length} thresholds failed)`;
+  // the summary's verdict line, without its `RESULT: ` prefix
+  const verdict = resultLine(report.thresholds, report.interrupted).replace(/^RESULT: /, '');
+  const pass = report.passed && !report.interrupted;
   const facts: Array<[string, string | undefined]> = [
     ['run', report.runId],
     ['target', target ? maskCredentials(target) : undefined],
@@ -71,7 +70,7 @@ export function headerBlock(report: JsonReport): string {
   return [
     `<header><h1>batch-load report</h1>`,
     ...facts.filter((f): f is [string, string] => !!f[1]).map(([k, v]) => `<div class="meta">${escapeHtml(k)}: <b>${escapeHtml(v)}</b></div>`),
-    `<div class="verdict ${report.passed ? 'pass' : 'fail'}">${escapeHtml(verdict)} · exit code ${report.exitCode}</div>`,
+    `<div class="verdict ${pass ? 'pass' : 'fail'}">${escapeHtml(verdict)} · exit code ${report.exitCode}</div>`,
     report.interrupted ? `<div class="bad">Interrupted: a partial report (in-flight requests were abandoned and counted).</div>` : '',
     `</header>`,
   ].join('\n');
