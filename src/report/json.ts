@@ -6,8 +6,7 @@
  * `sweep` (report/sweep.ts) and `burst` (report/burst.ts); older reports lack them and every
  * reader (HTML, compare, JUnit) treats them as absent.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
@@ -17,6 +16,7 @@ import type { BatchTimeline } from './batch-timeline.js';
 import type { BurstSection } from './burst.js';
 import type { SweepSection } from './sweep.js';
 import type { TimeSeriesPoint } from './timeseries.js';
+import { writeFileAtomic } from './write-file.js';
 
 export const REPORT_TOOL = 'batch-load';
 export const REDACTED = '***';
@@ -100,7 +100,8 @@ const isSecretKey = (key: string) => SECRET_KEY.test(key) && !NOT_SECRET_KEY.tes
 
 /**
  * A deep copy of `value` with every occurrence of each secret (non-empty) replaced by `***`
- * inside strings, and string values of secret-looking keys (apiKey, password, token ...) masked.
+ * inside strings and object keys, and string values of secret-looking keys (apiKey, password,
+ * token ...) masked.
  * Only strings change; the caller's object is not modified.
  */
 export function scrubSecrets<T>(value: T, secrets: string[]): T {
@@ -112,7 +113,8 @@ export function scrubSecrets<T>(value: T, secrets: string[]): T {
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        if (x !== undefined) out[k] = walk(x, k);
+        // keys too: a record keyed by server text (failure reasons) can carry a secret
+        if (x !== undefined) out[scrubString(k)] = walk(x, k);
       }
       return out;
     }
@@ -124,14 +126,7 @@ export function scrubSecrets<T>(value: T, secrets: string[]): T {
 /** Writes `doc` as pretty JSON: parent directories created, tmp file + rename (atomic). */
 export async function writeJsonReport(path: string, doc: JsonReport): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`, 'utf8');
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomic(path, `${JSON.stringify(doc, null, 2)}\n`);
 }
 
 export async function readJsonReport(path: string): Promise<JsonReport> {
