@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsRecorder } from '../../src/metrics/recorder.js';
-
-function clocked() {
-  let t = 1_700_000_000_000;
-  return { recorder: new MetricsRecorder({ now: () => t }), advance: (ms: number) => (t += ms) };
-}
+import { clockedRecorder } from '../report/fixture.js';
 
 describe('MetricsRecorder interval view per name, ttft/itl and output tokens', () => {
   it('covers each name, the interval trends and the token counter since the last tick', () => {
-    const { recorder: r, advance } = clocked();
-    r.request('POST /a', 10);
-    r.request('POST /a', 30, 'HTTP 500');
-    r.request('GET /b', 5);
-    r.trend('ttft', 100);
-    r.trend('itl', 4);
-    r.trend('itl', 6);
-    r.trend('e2e', 500); // not an interval trend
+    const { recorder: r, advance } = clockedRecorder();
+    const requests: Array<[string, number, string?]> = [['POST /a', 10], ['POST /a', 30, 'HTTP 500'], ['GET /b', 5]];
+    for (const [name, ms, error] of requests) r.request(name, ms, error);
+    // e2e is no interval trend
+    for (const [trend, value] of [['ttft', 100], ['itl', 4], ['itl', 6], ['e2e', 500]] as const) r.trend(trend, value);
     r.count('output_tokens_total', 40);
     advance(2000);
     const first = r.takeInterval();

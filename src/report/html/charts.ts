@@ -84,23 +84,10 @@ export function timeSeriesCharts(points: TimeSeriesPoint[], idPrefix = 'ts'): Ch
   if (has(points, (p) => p.rate)) load.push(line('rate (/s)', 3, (p) => p.rate));
   if (has(points, (p) => p.targetRate)) load.push(line('target rate (/s)', 3, (p) => p.targetRate, true));
   if (load.length > 0) charts.push({ id: `${idPrefix}-load`, title: 'Users and rate', x, yLabel: 'users, iterations/s', series: load });
-  if (has(points, (p) => p.ttft)) {
-    charts.push({
-      id: `${idPrefix}-ttft`,
-      title: 'Time to first token',
-      x,
-      yLabel: 'ms',
-      series: [line('TTFT p50', 2, (p) => p.ttft?.p50), line('TTFT p95', 3, (p) => p.ttft?.p95)],
-    });
-  }
-  if (has(points, (p) => p.itl)) {
-    charts.push({
-      id: `${idPrefix}-itl`,
-      title: 'Inter-token latency',
-      x,
-      yLabel: 'ms',
-      series: [line('ITL p50', 2, (p) => p.itl?.p50), line('ITL p95', 3, (p) => p.itl?.p95)],
-    });
+  for (const [key, title, short] of [['ttft', 'Time to first token', 'TTFT'], ['itl', 'Inter-token latency', 'ITL']] as const) {
+    if (!has(points, (p) => p[key])) continue;
+    const series = [line(`${short} p50`, 2, (p) => p[key]?.p50), line(`${short} p95`, 3, (p) => p[key]?.p95)];
+    charts.push({ id: `${idPrefix}-${key}`, title, x, yLabel: 'ms', series });
   }
   if (has(points, (p) => p.outputTokensPerSecond)) {
     charts.push({ id: `${idPrefix}-tokens`, title: 'Output tokens', x, yLabel: 'tokens/s', series: [line('output tokens/s', 4, (p) => p.outputTokensPerSecond ?? 0)] });
