@@ -16,13 +16,13 @@
  * status) are averaged over the point's time when points merge.
  */
 import { MetricHistogram } from '../metrics/histogram.js';
-import type { IntervalStats } from '../metrics/recorder.js';
+import { INTERVAL_TRENDS, type INTERVAL_COUNTERS, type IntervalStats } from '../metrics/recorder.js';
 import type { Distribution } from '../metrics/types.js';
 
 export const DEFAULT_MAX_POINTS = 2000;
 export const DEFAULT_MAX_SERIES_NAMES = 20;
-/** the counter whose interval increments give output tokens/s */
-const OUTPUT_TOKENS = 'output_tokens_total';
+/** the counter whose interval increments give output tokens/s (one the recorder's interval covers) */
+const OUTPUT_TOKENS: (typeof INTERVAL_COUNTERS)[number] = 'output_tokens_total';
 
 /** What the engine passes once per progress interval. */
 export interface SeriesInput {
@@ -322,7 +322,7 @@ function summarize(c: Counts, h: Hists<MetricHistogram>): TimeSeriesPoint {
     const w = c.gauges[g];
     if (w) point[g] = round(w.sum / w.seconds, 3);
   }
-  for (const name of ['ttft', 'itl'] as const) {
+  for (const name of INTERVAL_TRENDS) {
     const t = h.trends.get(name);
     if (t && t.count > 0) point[name] = { count: t.count, p50: t.percentile(50), p95: t.percentile(95) };
   }

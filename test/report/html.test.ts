@@ -5,9 +5,9 @@ import { renderCompareHtml } from '../../src/report/html/compare.js';
 import { jsonForScript, maskCredentials } from '../../src/report/html/escape.js';
 import { renderHtmlReport } from '../../src/report/html/report.js';
 import { SPECTRUM_X, spectrumChart } from '../../src/report/html/charts.js';
-import { buildJsonReport, parseJsonReport, type JsonReport } from '../../src/report/json.js';
+import { buildJsonReport, parseJsonReport } from '../../src/report/json.js';
 import { MetricHistogram } from '../../src/metrics/histogram.js';
-import { EVIL_ERROR, EVIL_NAME, evilReport } from './evil.js';
+import { EVIL_NAME, evilReport } from './evil.js';
 import { sampleSnapshot } from './fixture.js';
 import { sweepReport, syntheticReport } from './synthetic.js';
 

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricHistogram } from '../../src/metrics/histogram.js';
 import { STATS_HISTORY_HEADER } from '../../src/report/csv.js';
-import { TimeSeries, type TimeSeriesPoint } from '../../src/report/timeseries.js';
+import { TimeSeries } from '../../src/report/timeseries.js';
 import { clockedRecorder } from './fixture.js';
 import { realMixedRun, type RealRun } from './real-run.js';
 
