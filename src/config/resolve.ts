@@ -11,7 +11,7 @@ import { PRESETS } from './presets.js';
 import { normaliseBasePath, parseHost } from './target.js';
 import type { PresetName, RunConfig, ScenarioName, VerifyMode } from './types.js';
 import { parseScenarioMix } from './scenario-mix.js';
-import { parseThresholdList } from './thresholds.js';
+import { parseThresholdList, requestKinds } from './thresholds.js';
 import { defaultOf, readValues } from '../options/read.js';
 import { RUN_OPTIONS, type RawRunOptions, type RunOptionKey, type RunOptionValues } from '../options/run-options.js';
 import { indexTable, labelOf } from '../options/spec.js';
@@ -92,7 +92,9 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
   const needsBatch = scenarios.some((s) => s.name === 'batch');
   const p95ThresholdMs = pick('p95ThresholdMs');
   const errorRateThreshold = pick('errorRateThreshold');
-  const thresholds = parseThresholdList(v.threshold, pick('defaultThresholds'), p95ThresholdMs, errorRateThreshold, needsBatch);
+  const streamRatio = v.streamRatio ?? (v.stream ? 1 : 0);
+  const kinds = requestKinds(scenarios, streamRatio);
+  const thresholds = parseThresholdList(v.threshold, pick('defaultThresholds'), p95ThresholdMs, errorRateThreshold, needsBatch, kinds);
 
   const models: Partial<Record<ScenarioName, string>> = {};
   if (v.chatModel) models.chat = v.chatModel;
@@ -162,7 +164,7 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
       prompt: pick('prompt'),
       promptRepeat: pick('promptRepeat'),
       maxTokens: v.maxTokens,
-      streamRatio: v.streamRatio ?? (v.stream ? 1 : 0),
+      streamRatio,
       user: v.user,
       embeddingInputs: pick('embeddingInputs'),
       encodingFormat: v.encodingFormat as 'float' | 'base64' | undefined,

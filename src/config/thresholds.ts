@@ -6,6 +6,8 @@ import { ConfigError } from './errors.js';
 import type { ScenarioWeight } from './types.js';
 
 const BATCH_DEFAULTS = ['integrity: count==0', 'workflows_failed: count==0'];
+/** Every run: an iteration whose scenario threw (a bug, counted and named in the log) fails it. */
+const RUN_DEFAULTS = ['scenario_errors: count==0'];
 
 /** Chat and responses stream by the stream ratio; every other scenario sends plain requests. */
 export function requestKinds(scenarios: readonly ScenarioWeight[], streamRatio: number): RequestKinds {
@@ -35,6 +37,7 @@ export function parseThresholdList(
 ): ThresholdSpec[] {
   const list = input === undefined ? [] : Array.isArray(input) ? input : [input];
   const specs: ThresholdSpec[] = withDefaults ? defaultThresholds(p95Ms, errorRate, kinds) : [];
+  if (withDefaults) specs.push(...RUN_DEFAULTS.flatMap((t) => parseThreshold(t)));
   if (withDefaults && batchRuns) specs.push(...BATCH_DEFAULTS.flatMap((t) => parseThreshold(t)));
   for (const expr of list) {
     let parsed: ThresholdSpec[];

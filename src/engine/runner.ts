@@ -122,6 +122,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     if (interrupted) throw new StartError('interrupted before the load started');
     // counters thresholds judge exist from the start: `workflows_failed` is 0, not missing
     for (const { scenario } of scenarios) for (const name of scenario.counters ?? []) recorder.count(name, 0);
+    recorder.count('scenario_errors', 0);
     hooks.onStart?.(config);
     const started = performance.now();
     const startedAt = new Date().toISOString();

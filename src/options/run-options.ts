@@ -133,11 +133,11 @@ export const RUN_OPTIONS = [
   { key: 'threshold', type: 'list', group: GROUPS.checks, chartValue: 'thresholds',
     describe: "A k6-style check, repeatable: 'POST /v1/files [upload]: p(99)<800', 'errors: rate<0.01'" },
   { key: 'p95ThresholdMs', type: 'number', group: GROUPS.checks, env: ['P95_THRESHOLD_MS'], default: 1000, min: 0, exclusiveMin: true, max: 86_400_000,
-    describe: 'Bound of the default p95 threshold (ms)' },
+    describe: 'Bound of the default p95 threshold, ms (whole request; time to first token for streams)' },
   { key: 'errorRateThreshold', type: 'number', group: GROUPS.checks, env: ['ERROR_RATE_THRESHOLD'], default: 0.01, min: 0, max: 1,
     describe: 'Bound of the default error-rate threshold (0..1)' },
   { key: 'defaultThresholds', type: 'boolean', group: GROUPS.checks, default: true,
-    describe: 'Apply the default thresholds (--no-default-thresholds drops them)' },
+    describe: 'Apply the default thresholds: p95, error rate, scenario errors; batch runs: integrity, failed workflows (--no-default-thresholds drops them all)' },
 
   // -- output
   { key: 'json', type: 'string', group: GROUPS.output, chart: false, serveRefused: 'the server writes no report files; the result is in the response',

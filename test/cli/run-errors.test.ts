@@ -119,7 +119,7 @@ describe('thresholds decide the exit code', () => {
     const run = await runCli([...good(), '--threshold', 'POST /v1/files [upload]: p(99)<0.001']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^ {2}POST \/v1\/files \[upload\]\n {4}✗ 'p\(99\)<0.001' p\(99\)=\d/m);
-    expect(run.stdout).toMatch(/RESULT: FAIL \(1 of 5 thresholds failed\)/);
+    expect(run.stdout).toMatch(/RESULT: FAIL \(1 of 6 thresholds failed\)/);
   });
 
   it('P95_THRESHOLD_MS and ERROR_RATE_THRESHOLD set the default thresholds', async () => {

@@ -81,7 +81,7 @@ describe('batch-load run', () => {
     expect(report.passed).toBe(true);
     expect(report.metrics.aggregated.histogram).toMatch(/^[A-Za-z0-9+/=]+$/);
     expect(report.metrics.requests['POST /v1/files [upload]'].count).toBeGreaterThan(0);
-    expect(report.thresholds.map((t: { metric: string }) => t.metric)).toEqual(['http_req_duration', 'errors', 'integrity', 'workflows_failed']);
+    expect(report.thresholds.map((t: { metric: string }) => t.metric)).toEqual(['http_req_duration', 'errors', 'scenario_errors', 'integrity', 'workflows_failed']);
     for (const f of ['run_stats.csv', 'run_failures.csv', 'run_stats_history.csv']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'run_stats.csv'), 'utf8').split('\n')[0]).toMatch(/^Type,Name,Request Count,Failure Count,Median Response Time/);
     const files = ['r/report.json', 'run_stats.csv', 'run_failures.csv', 'run_stats_history.csv'].map((f) => readFileSync(join(out, f), 'utf8'));

@@ -14,8 +14,8 @@ describe('resolveRunConfig', () => {
     expect(c.waitMaxMs).toBe(3000);
     expect(c.poll).toMatchObject({ initialMs: 2000, factor: 1.5, maxIntervalMs: 30_000, maxPolls: 60, jitter: true });
     expect(c.dataPath).toBe('small');
-    expect(c.thresholds.map((t) => t.metric)).toEqual(['http_req_duration', 'errors', 'integrity', 'workflows_failed']);
-    expect(resolveRunConfig({ scenario: 'chat' }).thresholds.map((t) => t.metric)).toEqual(['http_req_duration', 'errors']);
+    expect(c.thresholds.map((t) => t.metric)).toEqual(['http_req_duration', 'errors', 'scenario_errors', 'integrity', 'workflows_failed']);
+    expect(resolveRunConfig({ scenario: 'chat' }).thresholds.map((t) => t.metric)).toEqual(['http_req_duration', 'errors', 'scenario_errors']);
   });
 
   it.each(Object.entries(PRESETS))('preset %s sets users, spawn rate, run time and data', (name, p) => {

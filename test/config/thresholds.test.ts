@@ -14,12 +14,13 @@ describe('default thresholds', () => {
   });
 
   it('streams are judged by time to first token; whole-request p95 by non-streamed requests only', () => {
-    expect(metrics(undefined, true, 1000, 0.01, false, { streamed: false, nonStreamed: true })).toEqual(['http_req_duration: p(95)<=1000', 'errors: rate<=0.01']);
-    expect(metrics(undefined, true, 800, 0.01, false, { streamed: true, nonStreamed: false })).toEqual(['ttft: p(95)<=800', 'errors: rate<=0.01']);
+    expect(metrics(undefined, true, 1000, 0.01, false, { streamed: false, nonStreamed: true })).toEqual(['http_req_duration: p(95)<=1000', 'errors: rate<=0.01', 'scenario_errors: count==0']);
+    expect(metrics(undefined, true, 800, 0.01, false, { streamed: true, nonStreamed: false })).toEqual(['ttft: p(95)<=800', 'errors: rate<=0.01', 'scenario_errors: count==0']);
     expect(metrics(undefined, true, 800, 0.02, true, { streamed: true, nonStreamed: true })).toEqual([
       'http_req_duration_nonstream: p(95)<=800',
       'ttft: p(95)<=800',
       'errors: rate<=0.02',
+      'scenario_errors: count==0',
       'integrity: count==0',
       'workflows_failed: count==0',
     ]);

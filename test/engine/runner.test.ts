@@ -59,7 +59,7 @@ describe('runLoadTest against the mock', () => {
   it('the default thresholds fail a run whose batches lose a custom_id, although every HTTP call succeeded', async () => {
     const { result } = await against({ faults: { batch: { dropOutputLine: 1 } }, seed: 2 }, { users: 1, spawnRate: 1, runTime: '800ms' });
     expect(result.metrics.aggregated.failures).toBe(0);
-    expect(result.thresholds.map((t) => `${t.metric}:${t.passed}`)).toEqual(['http_req_duration:true', 'errors:true', 'integrity:false', 'workflows_failed:false']);
+    expect(result.thresholds.map((t) => `${t.metric}:${t.passed}`)).toEqual(['http_req_duration:true', 'errors:true', 'scenario_errors:true', 'integrity:false', 'workflows_failed:false']);
     expect(result.exitCode).toBe(1);
   });
 

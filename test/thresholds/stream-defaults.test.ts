@@ -32,7 +32,7 @@ describe('default latency threshold', () => {
     const r = await run({ stream: true });
     expect(r.metrics.trends.e2e!.p50).toBeGreaterThan(1000);
     expect(r.metrics.trends.ttft!.p95).toBeLessThan(500);
-    expect(verdicts(r)).toEqual({ 'ttft: p(95)<=1000': true, 'errors: rate<=0.01': true, 'http_req_duration: p(95)<=1000': false });
+    expect(verdicts(r)).toEqual({ 'ttft: p(95)<=1000': true, 'errors: rate<=0.01': true, 'http_req_duration: p(95)<=1000': false, 'scenario_errors: count==0': true });
   });
 
   it('a run with slow non-streamed responses fails the defaults', async () => {
