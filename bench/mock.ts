@@ -1,21 +1,28 @@
 /**
- * `npm run bench:mock`: non-streaming chat completions per second against the mock server.
- * The server runs in a child process pinned to CPU 0 (zero latency model, auth off); autocannon
- * runs in another child pinned to CPU 1. Prints each run and the median requests/s.
+ * `npm run bench:mock`: the mock server's hot paths, measured with the server in a child pinned
+ * to CPU 0 and the load generator in a child pinned to CPU 1.
+ *
+ * Default: non-streaming chat completions per second, autocannon against the mock (zero latency
+ * model, auth off). Prints each run and the median requests/s and server CPU per request.
+ * Options: --runs 3 --duration 10 --connections 64 --pipelining 1
+ *
+ * `--upload`: a multipart upload of --mb MB (default 100) streamed from one reused 64 KB chunk,
+ * --runs times against a fresh server each; prints the server's RSS growth (peak during the
+ * upload − RSS before it, sampled every 5 ms), the upload throughput and the server's CPU time,
+ * and their medians.
  *
  * The server runs from src/ through tsx: a compiled dist/ build measured the same CPU per request
  * (tsx costs nothing per request once loaded), so the bench does not build first.
- *
- * Options: --runs 3 --duration 10 --connections 64 --pipelining 1
- * (internally, `--serve` starts just the server and prints its URL).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { streamUpload } from '../test/mock/files/stream-upload.js';
+import { ROOT, hasTaskset, pinned, startServerChild } from './mock-child.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SELF = fileURLToPath(import.meta.url);
+const MB = 1024 * 1024;
 const BODY = JSON.stringify({
   model: 'mock-gpt-4o-mini',
   messages: [{ role: 'user', content: 'Say something short.' }],
@@ -28,65 +35,7 @@ function flag(name: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-async function serve(): Promise<void> {
-  const { startMockServer } = await import('../src/mock/index.js');
-  const server = await startMockServer({
-    port: 0,
-    auth: { noAuth: true },
-    latency: { ttftMs: 0, perTokenMs: 0, jitterMs: 0 },
-  });
-  // The parent asks for our CPU time around each run: CPU per request is a steadier figure than
-  // requests/s on a shared machine. Handlers go in before the URL is printed: the parent signals as
-  // soon as it reads it, and an unhandled SIGUSR2 would kill this process.
-  process.on('SIGUSR2', () => {
-    const { user, system } = process.cpuUsage();
-    process.stdout.write(`cpu ${user + system}\n`);
-  });
-  const stop = (): void => void server.close().then(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.stdout.write(`${server.url}\n`);
-}
-
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const pinned = (cpu: number, command: string, args: string[]): [string, string[]] =>
-  hasTaskset ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
-
-interface ServerChild {
-  child: ChildProcess;
-  url: string;
-  /** Server CPU time so far (user + system), in microseconds. */
-  cpuMicros(): Promise<number>;
-}
-
-async function startServerChild(): Promise<ServerChild> {
-  // taskset execs node, so the child pid is the server's pid.
-  const [command, args] = pinned(0, process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve']);
-  const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  const waiting: Array<{ resolve: (line: string) => void; reject: (err: Error) => void }> = [];
-  let exited: Error | null = null;
-  lines.on('line', (line) => waiting.shift()?.resolve(line));
-  child.on('exit', (code, signal) => {
-    exited = new Error(`mock server child exited (code ${code}, signal ${signal})`);
-    for (const w of waiting.splice(0)) w.reject(exited);
-  });
-  const nextLine = (): Promise<string> =>
-    new Promise((resolve, reject) => (exited ? reject(exited) : waiting.push({ resolve, reject })));
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const url = (await nextLine()).trim();
-  clearTimeout(timeout);
-  if (!url.startsWith('http://')) throw new Error(`mock server child did not start: ${url}`);
-  return {
-    child,
-    url,
-    async cpuMicros() {
-      const line = nextLine();
-      child.kill('SIGUSR2');
-      return Number((await line).split(' ')[1]);
-    },
-  };
-}
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 interface RunResult {
   requestsPerSecond: number;
@@ -95,7 +44,6 @@ interface RunResult {
   non2xx: number;
   errors: number;
   total: number;
-  serverCpuMicrosPerRequest: number;
 }
 
 async function runAutocannon(url: string, duration: number, connections: number, pipelining: number): Promise<RunResult> {
@@ -128,50 +76,89 @@ async function runAutocannon(url: string, duration: number, connections: number,
     non2xx: result.non2xx,
     errors: result.errors,
     total: result.requests.total,
-    serverCpuMicrosPerRequest: 0,
   };
 }
 
-async function main(): Promise<void> {
+async function chatBench(): Promise<void> {
   const runs = flag('runs', 3);
   const duration = flag('duration', 10);
   const connections = flag('connections', 64);
   const pipelining = flag('pipelining', 1);
-  if (!hasTaskset) process.stderr.write('warning: taskset not available, processes are not pinned\n');
-  const server = await startServerChild();
-  const { child, url } = server;
+  const server = await startServerChild({ auth: { noAuth: true }, latency: { ttftMs: 0, perTokenMs: 0, jitterMs: 0 } });
   try {
     process.stdout.write(
       `bench:mock  POST /v1/chat/completions (non-streaming, max_tokens 16, zero latency, no auth)\n` +
         `server pinned to CPU 0, autocannon to CPU 1; ${connections} connections, pipelining ${pipelining}, ${runs} × ${duration}s\n`,
     );
-    const results: RunResult[] = [];
+    const rps: number[] = [];
+    const cpus: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const cpuBefore = await server.cpuMicros();
-      const r = await runAutocannon(url, duration, connections, pipelining);
-      const cpuPerRequest = (await server.cpuMicros()) - cpuBefore;
-      r.serverCpuMicrosPerRequest = r.total > 0 ? cpuPerRequest / r.total : 0;
-      results.push(r);
+      const before = await server.probe();
+      const r = await runAutocannon(server.url, duration, connections, pipelining);
+      const cpu = r.total > 0 ? ((await server.probe()).cpu - before.cpu) / r.total : 0;
+      rps.push(r.requestsPerSecond);
+      cpus.push(cpu);
       process.stdout.write(
         `run ${i + 1}: ${Math.round(r.requestsPerSecond)} req/s  latency p50 ${r.p50} ms p99 ${r.p99} ms  ` +
-          `(${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors; ` +
-          `server CPU ${r.serverCpuMicrosPerRequest.toFixed(1)} µs/request)\n`,
+          `(${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors; server CPU ${cpu.toFixed(1)} µs/request)\n`,
       );
     }
-    const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const rps = median(results.map((r) => r.requestsPerSecond));
-    const cpu = median(results.map((r) => r.serverCpuMicrosPerRequest));
+    const cpu = median(cpus);
     process.stdout.write(
-      `median: ${Math.round(rps)} req/s (target >= 30000); server CPU ${cpu.toFixed(1)} µs/request ` +
+      `median: ${Math.round(median(rps))} req/s (target >= 30000); server CPU ${cpu.toFixed(1)} µs/request ` +
         `= capacity ~${Math.round(1e6 / cpu)} req/s on one dedicated core\n`,
     );
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
+    await server.stop();
   }
 }
 
-if (process.argv.includes('--serve')) await serve();
-else await main();
+/** Child (pinned to CPU 1): streams one multipart upload of `total` bytes; prints `{"status","ms"}`. */
+async function uploadClient(url: string, total: number): Promise<void> {
+  const started = performance.now();
+  const { status } = await streamUpload(url, total);
+  process.stdout.write(`${JSON.stringify({ status, ms: performance.now() - started })}\n`);
+}
+
+async function uploadBench(): Promise<void> {
+  const runs = flag('runs', 3);
+  const mb = flag('mb', 100);
+  process.stdout.write(`bench:mock --upload  POST /v1/files, ${mb} MB multipart, server on CPU 0, client on CPU 1, ${runs} runs\n`);
+  const growth: number[] = [];
+  const speed: number[] = [];
+  const cpuMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const server = await startServerChild({ auth: { noAuth: true } }, 0, 5);
+    try {
+      const before = await server.probe();
+      const [command, args] = pinned(1, process.execPath, ['--import', 'tsx', SELF, '--upload-client', server.url, String(mb * MB)]);
+      const client = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      client.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      await once(client, 'exit');
+      const { status, ms } = JSON.parse(out) as { status: number; ms: number };
+      if (status !== 200) throw new Error(`upload answered ${status}`);
+      const after = await server.probe();
+      growth.push((after.peakRss - before.rss) / MB);
+      speed.push(mb / (ms / 1000));
+      cpuMs.push((after.cpu - before.cpu) / 1000);
+      process.stdout.write(
+        `run ${i + 1}: server RSS +${growth[i]!.toFixed(1)} MB, ${speed[i]!.toFixed(0)} MB/s (${ms.toFixed(0)} ms), server CPU ${cpuMs[i]!.toFixed(0)} ms\n`,
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+  process.stdout.write(
+    `median: server RSS +${median(growth).toFixed(1)} MB, ${median(speed).toFixed(0)} MB/s, server CPU ${median(cpuMs).toFixed(0)} ms\n`,
+  );
+}
+
+const at = process.argv.indexOf('--upload-client');
+if (at !== -1) {
+  await uploadClient(process.argv[at + 1]!, Number(process.argv[at + 2]));
+} else {
+  if (!hasTaskset) process.stderr.write('warning: taskset not available, processes are not pinned\n');
+  if (process.argv.includes('--upload')) await uploadBench();
+  else await chatBench();
+}

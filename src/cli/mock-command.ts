@@ -37,12 +37,19 @@ const FLAGS: FlagSpec[] = [
   { flag: 'jitter-ratio', path: 'latency.jitterRatio', kind: 'number', describe: 'Scale each delay by uniform 1±r (0..1) [default: 0]', group: 'Latency' },
   { flag: 'default-max-tokens', path: 'latency.defaultMaxTokens', kind: 'number', describe: 'Output tokens when a request sets no max_tokens [default: 16]', group: 'Latency' },
   { flag: 'max-tokens-cap', path: 'latency.maxTokensCap', kind: 'number', describe: 'Upper bound on output tokens [default: 4096]', group: 'Latency' },
+  { flag: 'max-concurrency', path: 'capacity.maxConcurrency', kind: 'number', describe: 'Generations (online and batch lines) running at once; the rest queue, the wait adding to their time to first token (0 = unlimited) [default: 0]', group: 'Capacity' },
+  { flag: 'max-queue', path: 'capacity.maxQueue', kind: 'number', describe: 'Online requests that may wait for a slot; beyond, 429 with retry-after [default: unbounded]', group: 'Capacity' },
   { flag: 'validating', path: 'batch.validatingMs', kind: 'duration', describe: 'Time a batch spends validating [default: 150ms]', group: 'Batches' },
   { flag: 'finalizing', path: 'batch.finalizingMs', kind: 'duration', describe: 'Time a batch spends finalizing [default: 100ms]', group: 'Batches' },
   { flag: 'cancelling', path: 'batch.cancellingMs', kind: 'duration', describe: 'Time from cancelling to cancelled [default: 100ms]', group: 'Batches' },
   { flag: 'line-concurrency', path: 'batch.lineConcurrency', kind: 'number', describe: 'Lines of one batch in flight at once [default: 16]', group: 'Batches' },
   { flag: 'batch-expiry', path: 'batch.expiryMs', kind: 'duration', describe: 'Completion window before a batch expires [default: 24h]', group: 'Batches' },
   { flag: 'max-batch-lines', path: 'batch.maxLines', kind: 'number', describe: 'Most request lines per batch [default: 50000]', group: 'Batches' },
+  { flag: 'max-enqueued-tokens', path: 'batch.maxEnqueuedTokens', kind: 'number', describe: 'Per model, prompt tokens of unfinished batches; a batch past it ends failed with token_limit_exceeded (0 = no limit) [default: 0]', group: 'Batches' },
+  { flag: 'any-completion-window', path: 'batch.anyCompletionWindow', kind: 'boolean', describe: 'Also accept completion windows such as 10m or 30s (each batch expires after its own)', group: 'Batches' },
+  { flag: 'ms-timestamps', path: 'batch.msTimestamps', kind: 'boolean', describe: 'Batch *_at timestamps with milliseconds (1732912345.123) instead of whole seconds', group: 'Batches' },
+  { flag: 'retain', path: 'retention.count', kind: 'number', describe: 'Terminal batches kept (with their files), and uploads no batch uses; older ones are evicted (0 = all) [default: 10000]', group: 'Batches' },
+  { flag: 'retain-for', path: 'retention.ageMs', kind: 'duration', describe: 'Evict a terminal batch (and an unbatched upload) this long after it ended (was uploaded) [default: never]', group: 'Batches' },
   { flag: 'fault-500', path: 'faults.global.error500', kind: 'number', describe: 'Probability of a 500 on every API route', group: 'Faults' },
   { flag: 'fault-429', path: 'faults.global.error429', kind: 'number', describe: 'Probability of a 429 with retry-after', group: 'Faults' },
   { flag: 'fault-reset', path: 'faults.global.reset', kind: 'number', describe: 'Probability of a connection reset', group: 'Faults' },
@@ -152,7 +159,7 @@ function waitForStop(signal?: AbortSignal): Promise<void> {
 }
 
 /** Config file first, then flags on top; everything validated, with errors naming the flag. */
-async function optionsFromArgv(argv: Record<string, unknown>): Promise<MockServerOptions> {
+export async function optionsFromArgv(argv: Record<string, unknown>): Promise<MockServerOptions> {
   const config = typeof argv.config === 'string' ? await loadMockConfigFile(argv.config) : {};
   const options = structuredClone(config) as Record<string, unknown>;
   const fromFlags = new Map<string, string>();

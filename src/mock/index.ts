@@ -11,9 +11,12 @@ export type {
   MockFileOptions,
   MockEmbeddingOptions,
   MockFaultOptions,
+  MockRetentionOptions,
+  MockCapacityOptions,
   FaultRates,
   BatchFaultRates,
 } from './config/options.js';
 export type { MockStats } from './stats.js';
+export type { CapacityStats } from './capacity.js';
 export { loadMockConfigFile } from './config/file.js';
 export { MockConfigError, resolveOptions } from './config/resolve.js';

@@ -8,6 +8,7 @@ import { readJsonObject } from './http/body.js';
 import { json } from './http/reply.js';
 import { type AuthKind, type Handler, type JsonBody, type JsonHandler, Router } from './http/router.js';
 import type { ChatCompletions } from './inference/chat.js';
+import type { Completions } from './inference/completions.js';
 import type { Embeddings } from './inference/embeddings.js';
 import { modelsReply } from './inference/models.js';
 import type { Responses } from './inference/responses.js';
@@ -22,6 +23,7 @@ export interface RouteServices {
   chat: ChatCompletions;
   responses: Responses;
   embeddings: Embeddings;
+  completions: Completions;
   /** Handler of GET /__stats (answered outside the counted path). */
   statsHandler: Handler;
 }
@@ -40,6 +42,7 @@ export function buildRouter(s: RouteServices): Router {
   const chat = jsonBody((body) => s.chat.online(body));
   const responses = jsonBody((body) => s.responses.online(body));
   const embeddings = jsonBody((body) => s.embeddings.online(body));
+  const completions = jsonBody((body) => s.completions.online(body));
   const api: Array<[string, string, Handler, JsonBody?]> = [
     ['POST', '/files', (ctx) => s.files.upload(ctx)],
     ['GET', '/files', (ctx) => s.files.list(ctx)],
@@ -53,6 +56,7 @@ export function buildRouter(s: RouteServices): Router {
     ['POST', '/chat/completions', withBody(chat), chat],
     ['POST', '/responses', withBody(responses), responses],
     ['POST', '/embeddings', withBody(embeddings), embeddings],
+    ['POST', '/completions', withBody(completions), completions],
     ['GET', '/models', () => modelsReply(options.models)],
   ];
   for (const basePath of options.basePaths) {

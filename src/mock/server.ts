@@ -3,6 +3,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AuthGate } from './auth/auth.js';
 import { BatchLineRunner } from './batches/line-runner.js';
+import { CapacityGate } from './capacity.js';
 import { BatchProcessor } from './batches/processor.js';
 import { BatchRoutes } from './batches/routes.js';
 import { BatchStore } from './batches/store.js';
@@ -20,6 +21,7 @@ import { readJsonObjectThen } from './http/body.js';
 import type { Reply } from './http/reply.js';
 import { ChatCompletions } from './inference/chat.js';
 import type { InferenceDeps, InferenceEndpoint } from './inference/deps.js';
+import { Completions } from './inference/completions.js';
 import { Embeddings } from './inference/embeddings.js';
 import { Responses } from './inference/responses.js';
 import { MockText } from './inference/text.js';
@@ -49,26 +51,42 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const faultRng = rng('faults');
   const stats = new StatsCollector();
   const timers = new TimerRegistry();
-  const fileStore = await FileStore.create(stats);
-  const auth = new AuthGate(resolved.auth.noAuth, resolved.auth.adminUser, resolved.auth.adminPassword, resolved.auth.staticKeys);
+  const fileStore = await FileStore.create(stats, resolved.retention, timers);
+  const auth = new AuthGate(
+    resolved.auth.noAuth,
+    resolved.auth.adminUser,
+    resolved.auth.adminPassword,
+    resolved.auth.staticKeys,
+    resolved.faults.retryAfterSeconds,
+  );
 
+  const { maxConcurrency, maxQueue } = resolved.capacity;
+  const capacity = maxConcurrency > 0 ? new CapacityGate(maxConcurrency, maxQueue, resolved.faults.retryAfterSeconds) : null;
+  if (capacity !== null) stats.capacity = () => capacity.snapshot();
   const deps: InferenceDeps = {
     options: resolved,
     latency: new LatencyModel(resolved.latency, rng('latency')),
     text: new MockText(resolved.latency.maxTokensCap),
     timers,
     ids: new SequentialIds(''),
+    capacity,
   };
   const chat = new ChatCompletions(deps);
   const responses = new Responses(deps);
   const embeddings = new Embeddings(deps);
+  const completions = new Completions(deps);
   const endpoints: Record<BatchEndpoint, InferenceEndpoint> = {
     '/v1/chat/completions': chat,
     '/v1/responses': responses,
     '/v1/embeddings': embeddings,
+    '/v1/completions': completions,
   };
 
-  const batchStore = new BatchStore(stats);
+  const batchStore = new BatchStore(stats, fileStore, resolved.retention, timers);
+  const snapshot = (): MockStats => {
+    batchStore.settleAll();
+    return stats.snapshot();
+  };
   // Filled once the router exists: batch lines use the fault plan of their online route.
   const routesByKey = new Map<string, Route>();
   const processor = new BatchProcessor({
@@ -83,6 +101,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     faultPlanFor: (routeKey) => routesByKey.get(routeKey)?.faults ?? NO_FAULT_PLAN,
   });
 
+  stats.gauges = () => ({ batches: batchStore.size, files: fileStore.size, enqueuedTokens: processor.enqueuedTokens });
+
   const router = buildRouter({
     options: resolved,
     auth,
@@ -92,7 +112,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     chat,
     responses,
     embeddings,
-    statsHandler: () => json(200, JSON.stringify(stats.snapshot())),
+    completions,
+    statsHandler: () => json(200, JSON.stringify(snapshot())),
   });
   for (const route of router.routes()) routesByKey.set(route.routeKey, route);
 
@@ -203,10 +224,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   return {
     url: `http://${host}:${port}`,
     port,
-    stats: () => stats.snapshot(),
+    stats: snapshot,
     close(): Promise<void> {
       closing ??= (async () => {
         timers.closeAll();
+        capacity?.releaseAll();
         processor.wakeAll();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockServer } from '../../src/mock/index.js';
 import { basic, jsonOf, postJson, rawRequest, startTestServer } from './support.js';
+import { AuthGate } from '../../src/mock/auth/auth.js';
+import { HttpError } from '../../src/mock/http/errors.js';
 
 describe('auth', () => {
   let server: MockServer;
@@ -60,5 +62,22 @@ describe('auth', () => {
     } finally {
       await open.close();
     }
+  });
+});
+
+describe('issued keys', () => {
+  it('refuses keys past the bound with a 429 that carries retry-after and retry-after-ms, like every 429', () => {
+    const gate = new AuthGate(false, 'admin', 'pw', [], 3);
+    for (let i = 0; i < 100_000; i++) gate.addKey(`k${i}`);
+    let error: HttpError | undefined;
+    try {
+      gate.addKey('one-more');
+    } catch (err) {
+      error = err as HttpError;
+    }
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error!.status).toBe(429);
+    expect(error!.code).toBe('rate_limit_exceeded');
+    expect(error!.headers).toEqual(['retry-after', '3', 'retry-after-ms', '3000']);
   });
 });

@@ -147,4 +147,53 @@ describe('the official openai SDK against the mock', () => {
     const floats = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'alpha', dimensions: 64, encoding_format: 'float' });
     expect(floats.data[0]!.embedding).toEqual(result.data[0]!.embedding);
   });
+
+  const runBatch = async (endpoint: '/v1/embeddings' | '/v1/completions' | '/v1/responses', body: (i: number) => Record<string, unknown>) => {
+    const n = 6;
+    const jsonl = Array.from({ length: n }, (_, i) => JSON.stringify({ custom_id: `c-${i}`, method: 'POST', url: endpoint, body: body(i) })).join('\n');
+    const file = await client.files.create({ file: await toFile(Buffer.from(jsonl), 'in.jsonl'), purpose: 'batch' });
+    let batch = await client.batches.create({ input_file_id: file.id, endpoint, completion_window: '24h' });
+    expect(batch.endpoint).toBe(endpoint);
+    for (let i = 0; i < 500 && !TERMINAL.includes(batch.status); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      batch = await client.batches.retrieve(batch.id);
+    }
+    expect(batch.status).toBe('completed');
+    expect(batch.request_counts).toEqual({ total: n, completed: n, failed: 0 });
+    const lines = (await (await client.files.content(batch.output_file_id!)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.custom_id as string).sort()).toEqual(Array.from({ length: n }, (_, i) => `c-${i}`));
+    return { batch, bodies: lines.map((l) => l.response.body as Record<string, any>) };
+  };
+
+  it('creates and completes an embeddings batch', async () => {
+    const { batch, bodies } = await runBatch('/v1/embeddings', (i) => ({ model: 'text-embedding-3-small', input: `text ${i}`, dimensions: 8 }));
+    expect(bodies.every((b) => b.object === 'list' && b.data[0].embedding.length === 8)).toBe(true);
+    expect(batch.usage?.input_tokens).toBe(6 * 2); // "text i": 6 characters = 2 tokens
+  });
+
+  it('creates and completes a completions batch and a responses batch', async () => {
+    const completions = await runBatch('/v1/completions', (i) => ({ model: 'gpt-3.5-turbo-instruct', prompt: `Say ${i}`, max_tokens: 3 }));
+    expect(completions.bodies.every((b) => b.object === 'text_completion' && b.usage.completion_tokens === 3)).toBe(true);
+    const responses = await runBatch('/v1/responses', (i) => ({ model: 'mock-gpt-4o-mini', input: `Say ${i}`, max_output_tokens: 2 }));
+    expect(responses.bodies.every((b) => b.object === 'response' && b.usage.output_tokens === 2)).toBe(true);
+  });
+
+  it('creates legacy completions, plain and streamed', async () => {
+    const plain = await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'Once upon a time', max_tokens: 4 });
+    expect(plain.object).toBe('text_completion');
+    expect(plain.choices).toHaveLength(1);
+    expect(plain.choices[0]!.text.trim().split(' ')).toHaveLength(4);
+    expect(plain.usage).toEqual({ prompt_tokens: 4, completion_tokens: 4, total_tokens: 8 });
+    const several = await client.completions.create({ model: 'm', prompt: ['a', 'bb'], max_tokens: 2 });
+    expect(several.choices.map((c) => c.index)).toEqual([0, 1]);
+    expect(several.usage).toMatchObject({ prompt_tokens: 2, completion_tokens: 4 });
+
+    const stream = await client.completions.create({ model: 'm', prompt: 'hi', max_tokens: 3, stream: true, stream_options: { include_usage: true } });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const text = chunks.map((c) => c.choices[0]?.text ?? '').join('');
+    expect(text.trim().split(' ')).toHaveLength(3);
+    expect(chunks.some((c) => c.choices[0]?.finish_reason === 'stop')).toBe(true);
+    expect(chunks[chunks.length - 1]!.usage).toEqual({ prompt_tokens: 1, completion_tokens: 3, total_tokens: 4 });
+  });
 });

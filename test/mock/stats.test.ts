@@ -42,9 +42,9 @@ describe('request stats', () => {
     let sum = 0;
     for (const outcomes of Object.values(byRoute) as Array<Record<string, number>>) for (const n of Object.values(outcomes)) sum += n;
     expect(stats.requests.total).toBe(sum);
-    expect(stats.batches).toEqual({ created: 1, byStatus: { validating: 0, in_progress: 0, finalizing: 0, completed: 1 } });
+    expect(stats.batches).toEqual({ created: 1, byStatus: { validating: 0, in_progress: 0, finalizing: 0, completed: 1 }, stored: 1, evicted: 0, enqueuedTokens: 0 });
     expect(stats.batchLines).toEqual({ total: 3, byStatus: { '200': 3 } });
-    expect(stats.files.created).toBe(2);
+    expect(stats.files).toMatchObject({ created: 2, stored: 2, evicted: 0 });
     // The in-process snapshot equals the HTTP one (no requests since).
     expect(server.stats()).toEqual(stats);
   });

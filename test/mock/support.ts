@@ -13,6 +13,16 @@ export function startTestServer(options: MockServerOptions = {}): Promise<MockSe
   });
 }
 
+/** Runs `fn` against a fresh test server, closed afterwards whatever happens. */
+export async function withServer<T>(options: MockServerOptions, fn: (server: MockServer) => Promise<T>): Promise<T> {
+  const server = await startTestServer(options);
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
 export function chatLine(i: number, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
     custom_id: `request-${i}`,

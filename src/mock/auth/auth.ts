@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from '../http/errors.js';
+import { HttpError, rateLimited } from '../http/errors.js';
 
 const MAX_ISSUED_KEYS = 100_000;
 
@@ -14,6 +14,7 @@ export class AuthGate {
     adminUser: string,
     adminPassword: string,
     staticKeys: readonly string[],
+    private readonly retryAfterSeconds = 1,
   ) {
     for (const key of staticKeys) this.keys.add(key);
     this.expectedBasic = Buffer.from(`${adminUser}:${adminPassword}`);
@@ -22,7 +23,7 @@ export class AuthGate {
   addKey(key: string): void {
     // Keys are tiny, but a runaway loop creating keys must not grow memory forever.
     if (this.keys.size >= MAX_ISSUED_KEYS) {
-      throw new HttpError(429, 'Too many API keys have been issued by this mock server.', 'requests', null, 'rate_limit_exceeded');
+      throw rateLimited(this.retryAfterSeconds, 'Too many API keys have been issued by this mock server.');
     }
     this.keys.add(key);
   }

@@ -5,10 +5,11 @@ import type { InferenceEndpoint } from '../inference/deps.js';
 import type { StatsCollector } from '../stats.js';
 import type { Rng } from '../util/rng.js';
 import type { TimerRegistry } from '../util/timers.js';
+import { EnqueuedTokens } from './enqueued.js';
 import { JsonlWriter } from './jsonl-writer.js';
 import type { BatchLineRunner, LineOutcome, NonHttpFailure } from './line-runner.js';
 import { type InputLine, readLines } from './lines.js';
-import type { BatchEndpoint, BatchRecord } from './model.js';
+import type { BatchEndpoint, BatchRecord, BatchStatus } from './model.js';
 import { TERMINAL_STATUSES } from './model.js';
 import type { BatchStore } from './store.js';
 import { validateBatchInput } from './validator.js';
@@ -36,28 +37,63 @@ interface OutputFaults {
 /**
  * Drives each batch through its lifecycle in the background:
  * validating → in_progress → finalizing → completed, or failed / cancelling → cancelled / expired.
+ *
+ * Phase times come from the clock, not from when a timer fires. Each is decided when its phase
+ * begins: in_progress_at (or failed_at) = created_at + validatingMs; completed_at = finalizing_at
+ * + finalizingMs; cancelled_at = cancelling_at + cancellingMs; expired_at = expires_at. Only
+ * finalizing_at depends on the work: it is when the last line finished. The decided status is the
+ * batch's pending one, which any read applies once due, so a busy event loop delays the work
+ * (lines start late) but never the phase times a client sees. A status changes no earlier than
+ * the work behind it is done (input read, files written), keeping its decided timestamp.
  */
 export class BatchProcessor {
-  /** Wakes a batch waiting on a stop (stuck batches, cancel during a phase delay). */
+  /** Wakes a batch waiting on a phase or a stop (cancel, expiry). */
   private readonly wakers = new Map<string, () => void>();
+  private readonly enqueued: EnqueuedTokens;
 
-  constructor(private readonly deps: BatchProcessorDeps) {}
+  constructor(private readonly deps: BatchProcessorDeps) {
+    this.enqueued = new EnqueuedTokens(deps.options.batch.maxEnqueuedTokens);
+  }
+
+  /** Prompt tokens of the batches not yet terminal (what --max-enqueued-tokens limits). */
+  get enqueuedTokens(): number {
+    return this.enqueued.total;
+  }
 
   start(batch: BatchRecord): void {
-    const cancelExpiry = this.deps.timers.schedule(this.deps.options.batch.expiryMs, () => this.stop(batch, 'expired'));
+    const { timers } = this.deps;
+    const cancelExpiry = timers.schedule(batch.times.expires - Date.now(), () => this.expire(batch));
     this.run(batch)
       .catch(() => this.fail(batch, 'internal_error', 'The mock server failed while processing this batch.'))
       .finally(() => {
         cancelExpiry();
         this.wakers.delete(batch.id);
+        this.enqueued.release(batch.id);
       });
   }
 
-  /** Cancel or expiry: lines not yet started go to the error file with batch_cancelled / batch_expired. */
-  stop(batch: BatchRecord, reason: 'cancelled' | 'expired'): void {
-    if (TERMINAL_STATUSES.has(batch.status) || batch.stopReason !== null) return;
-    batch.stopReason = reason;
-    if (reason === 'cancelled') this.deps.batches.setStatus(batch, 'cancelling');
+  /**
+   * Cancel: the batch is `cancelling` from now; no new lines start, lines in flight finish, the
+   * rest go to the error file as batch_cancelled. False when the batch is already terminal.
+   */
+  cancel(batch: BatchRecord): boolean {
+    this.deps.batches.settle(batch);
+    if (TERMINAL_STATUSES.has(batch.status)) return false;
+    if (batch.stopReason !== null) return true;
+    batch.stopReason = 'cancelled';
+    batch.pending = null;
+    this.deps.batches.setStatus(batch, 'cancelling');
+    this.wakers.get(batch.id)?.();
+    return true;
+  }
+
+  /** The completion window ended: like a cancel, with batch_expired (not once lines are all done). */
+  private expire(batch: BatchRecord): void {
+    this.deps.batches.settle(batch);
+    if (batch.status !== 'validating' && batch.status !== 'in_progress') return;
+    if (batch.stopReason !== null) return;
+    batch.stopReason = 'expired';
+    batch.pending = null;
     this.wakers.get(batch.id)?.();
   }
 
@@ -67,44 +103,66 @@ export class BatchProcessor {
 
   private async run(batch: BatchRecord): Promise<void> {
     const { options, timers, batches } = this.deps;
-    if (!(await this.pause(batch, options.batch.validatingMs))) return;
-    if (batch.stopReason !== null) return this.finish(batch, null, null);
-
-    const validation = await validateBatchInput(batch.inputPath, batch.endpoint, options.batch);
+    const validation = await validateBatchInput(batch.inputFile.path, batch.endpoint, options.batch);
     if (timers.isClosed) return;
-    if (validation.errors.length > 0) {
-      batch.errors = validation.errors;
-      batches.setStatus(batch, 'failed');
-      return;
+    if (validation.errors.length === 0 && batch.stopReason === null) {
+      const refused = this.enqueued.reserve(batch.id, validation.model, validation.promptTokens);
+      if (refused !== null) validation.errors.push(refused);
     }
-    if (batch.stopReason !== null) return this.finish(batch, null, null);
+    const valid = validation.errors.length === 0;
     batch.model = validation.model;
-    batch.counts.total = validation.requestLines;
-    batch.usage = { inputTokens: 0, outputTokens: 0 };
-    batches.setStatus(batch, 'in_progress');
+    if (valid) {
+      batch.counts.total = validation.requestLines;
+      batch.usage = { inputTokens: 0, outputTokens: 0 };
+    }
+    if (batch.stopReason === null) {
+      const due = batch.times.created + options.batch.validatingMs;
+      if (!valid) batch.errors = validation.errors;
+      batches.plan(batch, valid ? 'in_progress' : 'failed', due);
+      await this.until(batch, due);
+      if (timers.isClosed) return;
+      batches.settle(batch, due);
+      if (batch.status === 'failed') return;
+    }
 
-    const rates = options.faults.batch;
-    const rng = this.deps.batchRng;
-    const faults: OutputFaults = {
-      drop: rates.dropOutputLine > 0 && rng.next() < rates.dropOutputLine,
-      duplicate: rates.duplicateOutputLine > 0 && rng.next() < rates.duplicateOutputLine,
-      stuck: rates.stuckInProgress > 0 && rng.next() < rates.stuckInProgress,
-    };
     const output = new JsonlWriter(() => this.deps.files.newContentPath());
     const errors = new JsonlWriter(() => this.deps.files.newContentPath());
     try {
-      await this.processLines(batch, faults, output, errors);
+      // Invalid input cancelled or expired while validating: no lines to account for.
+      if (valid) await this.processLines(batch, this.drawFaults(), output, errors);
       if (timers.isClosed) return;
-      if (batch.stopReason === null) {
-        batches.setStatus(batch, 'finalizing');
-        await this.pause(batch, options.batch.finalizingMs);
-        if (timers.isClosed) return;
+      if (batch.stopReason === null) batches.setStatus(batch, 'finalizing');
+      await this.writeResults(batch, output, errors);
+      // A cancel may come while finalizing: each pass plans the terminal status the batch is headed for.
+      while (!TERMINAL_STATUSES.has(batch.status) && !timers.isClosed) {
+        const [status, due] = this.terminal(batch);
+        batches.plan(batch, status, due);
+        await this.until(batch, due);
+        batches.settle(batch, due);
       }
-      await this.finish(batch, output, errors);
     } finally {
       output.destroy();
       errors.destroy();
     }
+  }
+
+  /** The terminal status a batch with its files written is headed for, and when. */
+  private terminal(batch: BatchRecord): [BatchStatus, number] {
+    const { batch: phases } = this.deps.options;
+    const { times } = batch;
+    if (batch.stopReason === 'cancelled') return ['cancelled', times.cancelling! + phases.cancellingMs];
+    if (batch.stopReason === 'expired') return ['expired', times.expires];
+    return ['completed', times.finalizing! + phases.finalizingMs];
+  }
+
+  private drawFaults(): OutputFaults {
+    const rates = this.deps.options.faults.batch;
+    const rng = this.deps.batchRng;
+    return {
+      drop: rates.dropOutputLine > 0 && rng.next() < rates.dropOutputLine,
+      duplicate: rates.duplicateOutputLine > 0 && rng.next() < rates.duplicateOutputLine,
+      stuck: rates.stuckInProgress > 0 && rng.next() < rates.stuckInProgress,
+    };
   }
 
   private async processLines(batch: BatchRecord, faults: OutputFaults, output: JsonlWriter, errors: JsonlWriter): Promise<void> {
@@ -114,67 +172,48 @@ export class BatchProcessor {
     // A stuck batch stalls halfway: request_counts stop rising until it is cancelled or expires.
     const stallAt = faults.stuck ? Math.floor(batch.counts.total / 2) : Number.POSITIVE_INFINITY;
     const inFlight = new Set<Promise<void>>();
+    const sink = new ResultSink(batch, faults, output, errors, this.deps.stats);
     let started = 0;
-    let firstSuccessWritten = false;
 
-    const record = async (outcome: LineOutcome): Promise<void> => {
-      this.deps.stats.recordBatchLine(outcome.statusKey);
-      if (outcome.usage && batch.usage) {
-        batch.usage.inputTokens += outcome.usage.inputTokens;
-        batch.usage.outputTokens += outcome.usage.outputTokens;
-      }
-      if (!outcome.ok) {
-        batch.counts.failed++;
-        await errors.write(outcome.line);
-        return;
-      }
-      batch.counts.completed++;
-      const first = !firstSuccessWritten;
-      firstSuccessWritten = true;
-      if (first && faults.drop) return;
-      await output.write(outcome.line);
-      if (first && faults.duplicate) await output.write(outcome.line);
-    };
-
-    for await (const line of readLines(batch.inputPath)) {
+    for await (const line of readLines(batch.inputFile.path)) {
       if (this.deps.timers.isClosed) return;
       if (started >= stallAt && batch.stopReason === null) await this.waitForStop(batch);
       while (inFlight.size >= concurrency) await Promise.race(inFlight);
+      // The window is checked here too: the expiry timer may fire late on a busy event loop.
+      if (batch.stopReason === null && Date.now() >= batch.times.expires) this.expire(batch);
       const request = parseLine(line);
       if (batch.stopReason !== null) {
-        await record(this.deps.runner.failure(JSON.stringify(request.customId), stopCode(batch.stopReason)));
+        await sink.record(this.deps.runner.failure(JSON.stringify(request.customId), stopCode(batch.stopReason)));
         continue;
       }
       started++;
       const task: Promise<void> = this.deps.runner
         .run(endpoint, faultPlan, request)
-        .then(record)
+        .then((outcome) => sink.record(outcome))
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
     }
     await Promise.all(inFlight);
+    await sink.flush();
   }
 
-  /** Writes the result files and moves the batch to its terminal status. */
-  private async finish(batch: BatchRecord, output: JsonlWriter | null, errors: JsonlWriter | null): Promise<void> {
-    const { batches, files, options, timers } = this.deps;
-    if (batch.stopReason === 'cancelled') {
-      if (!(await this.pause(batch, options.batch.cancellingMs)) && timers.isClosed) return;
-    }
-    const register = async (writer: JsonlWriter | null, kind: 'output' | 'error'): Promise<string | null> => {
-      const path = writer ? await writer.close() : null;
-      if (path === null || writer === null) return null;
-      return files.add({
+  /** Closes the result files and registers them; they show on the batch once it is terminal. */
+  private async writeResults(batch: BatchRecord, output: JsonlWriter, errors: JsonlWriter): Promise<void> {
+    const register = async (writer: JsonlWriter, kind: 'output' | 'error'): Promise<string | null> => {
+      const path = await writer.close();
+      if (path === null) return null;
+      const file = this.deps.files.add({
         path,
         bytes: writer.bytes,
         filename: `${batch.id}_${kind}.jsonl`,
         purpose: 'batch_output',
         expiresAfterSeconds: batch.outputExpiresAfterSeconds,
-      }).id;
+      });
+      batch.resultFiles.push(file);
+      return file.id;
     };
     batch.outputFileId = await register(output, 'output');
     batch.errorFileId = await register(errors, 'error');
-    batches.setStatus(batch, batch.stopReason ?? 'completed');
   }
 
   private fail(batch: BatchRecord, code: string, message: string): void {
@@ -183,18 +222,82 @@ export class BatchProcessor {
     this.deps.batches.setStatus(batch, 'failed');
   }
 
-  /** Sleeps through a phase; a cancel or expiry cuts it short. False when the server is closing. */
-  private async pause(batch: BatchRecord, ms: number): Promise<boolean> {
-    if (ms <= 0 || batch.stopReason !== null) return !this.deps.timers.isClosed;
-    const woken = new Promise<void>((resolve) => this.wakers.set(batch.id, resolve));
-    await Promise.race([this.deps.timers.sleep(ms), woken]);
-    return !this.deps.timers.isClosed;
+  /**
+   * Waits until the clock reaches `at`, or a cancel or expiry wakes the batch (which clears the
+   * pending change, so settling with `at` afterwards applies only a change that is really due:
+   * a timer may fire a millisecond before Date.now() reaches `at`).
+   */
+  private async until(batch: BatchRecord, at: number): Promise<void> {
+    const ms = at - Date.now();
+    if (ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const cancel = this.deps.timers.schedule(ms, resolve);
+      this.wakers.set(batch.id, () => {
+        cancel();
+        resolve();
+      });
+    });
   }
 
   private async waitForStop(batch: BatchRecord): Promise<void> {
     while (batch.stopReason === null && !this.deps.timers.isClosed) {
       await new Promise<void>((resolve) => this.wakers.set(batch.id, resolve));
     }
+  }
+}
+
+/**
+ * Where finished lines go: successes to the output file, failures to the error file, counted in
+ * request_counts as they land. The drop/duplicate faults hit the first success; a batch that ends
+ * without one (cancelled or expired early) has them hit its first error line instead, which is
+ * held back until the end for that reason. request_counts never reflect the fault.
+ */
+class ResultSink {
+  private firstSuccessSeen = false;
+  private heldError: string | null = null;
+
+  constructor(
+    private readonly batch: BatchRecord,
+    private readonly faults: OutputFaults,
+    private readonly output: JsonlWriter,
+    private readonly errors: JsonlWriter,
+    private readonly stats: StatsCollector,
+  ) {}
+
+  private get faulty(): boolean {
+    return this.faults.drop || this.faults.duplicate;
+  }
+
+  async record(outcome: LineOutcome): Promise<void> {
+    const { batch } = this;
+    this.stats.recordBatchLine(outcome.statusKey);
+    if (outcome.usage && batch.usage) {
+      batch.usage.inputTokens += outcome.usage.inputTokens;
+      batch.usage.outputTokens += outcome.usage.outputTokens;
+    }
+    if (!outcome.ok) {
+      batch.counts.failed++;
+      if (this.faulty && this.heldError === null && !this.firstSuccessSeen) this.heldError = outcome.line;
+      else await this.errors.write(outcome.line);
+      return;
+    }
+    batch.counts.completed++;
+    const first = !this.firstSuccessSeen;
+    this.firstSuccessSeen = true;
+    if (first && this.faults.drop) return;
+    await this.output.write(outcome.line);
+    if (first && this.faults.duplicate) await this.output.write(outcome.line);
+  }
+
+  /** Writes the held-back error line: dropped or doubled if no success took the fault. */
+  async flush(): Promise<void> {
+    const line = this.heldError;
+    if (line === null) return;
+    this.heldError = null;
+    if (this.firstSuccessSeen) return this.errors.write(line);
+    if (this.faults.drop) return;
+    await this.errors.write(line);
+    if (this.faults.duplicate) await this.errors.write(line);
   }
 }
 

@@ -4,8 +4,9 @@ import { readJsonObject } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { HttpError, badRequest, notFound } from '../http/errors.js';
 import { json, type Reply } from '../http/reply.js';
-import { paginate, parsePageQuery } from '../util/pagination.js';
-import { BATCH_ENDPOINTS, type BatchEndpoint, type BatchRecord, TERMINAL_STATUSES, batchObject } from './model.js';
+import { parseDurationMs } from '../util/duration.js';
+import { parsePageQuery } from '../util/pagination.js';
+import { BATCH_ENDPOINTS, type BatchEndpoint, type BatchRecord, batchObject } from './model.js';
 import type { BatchProcessor } from './processor.js';
 import type { BatchStore } from './store.js';
 
@@ -35,7 +36,7 @@ export class BatchRoutes {
     if (window === undefined) {
       throw badRequest("Missing required parameter: 'completion_window'.", 'completion_window', 'missing_required_parameter');
     }
-    if (window !== '24h') throw badRequest("Invalid value for 'completion_window': only '24h' is supported.", 'completion_window', 'invalid_value');
+    const expiryMs = this.completionWindowMs(window);
     const metadata = parseMetadata(body.metadata);
     const outputExpiresAfterSeconds = parseOutputExpiresAfter(body.output_expires_after);
     const file = this.files.get(inputFileId);
@@ -46,33 +47,47 @@ export class BatchRoutes {
     const batch = this.batches.create({
       basePath: ctx.basePath,
       endpoint: endpoint as BatchEndpoint,
-      inputFileId,
-      inputPath: file.path,
+      completionWindow: window as string,
+      inputFile: file,
       metadata,
       outputExpiresAfterSeconds,
-      expiryMs: this.options.batch.expiryMs,
+      expiryMs,
     });
     this.processor.start(batch);
-    return json(200, JSON.stringify(batchObject(batch)));
+    return this.reply(batch);
+  }
+
+  /** "24h" lasts batch.expiryMs; other durations only with batch.anyCompletionWindow. */
+  private completionWindowMs(window: unknown): number {
+    if (window === '24h') return this.options.batch.expiryMs;
+    if (this.options.batch.anyCompletionWindow) {
+      const ms = parseDurationMs(window);
+      if (typeof window === 'string' && Number.isFinite(ms) && ms >= 1) return ms;
+      throw badRequest("Invalid value for 'completion_window': expected a duration such as '24h', '10m' or '30s'.", 'completion_window', 'invalid_value');
+    }
+    throw badRequest("Invalid value for 'completion_window': only '24h' is supported.", 'completion_window', 'invalid_value');
   }
 
   retrieve(ctx: RequestContext): Reply {
-    return json(200, JSON.stringify(batchObject(this.find(ctx.param))));
+    return this.reply(this.find(ctx.param));
   }
 
   cancel(ctx: RequestContext): Reply {
     const batch = this.find(ctx.param);
-    if (TERMINAL_STATUSES.has(batch.status)) {
+    if (!this.processor.cancel(batch)) {
       throw new HttpError(409, `Cannot cancel a batch with status '${batch.status}'.`, 'invalid_request_error', null, 'batch_not_cancellable');
     }
-    this.processor.stop(batch, 'cancelled');
-    return json(200, JSON.stringify(batchObject(batch)));
+    return this.reply(batch);
   }
 
   list(ctx: RequestContext): Reply {
-    const query = parsePageQuery(new URLSearchParams(ctx.query), 20, 100);
-    const page = paginate(this.batches.all(), query, (id) => this.batches.position(id), (batch) => batch.seq);
-    return json(200, JSON.stringify({ ...page, data: page.data.map(batchObject) }));
+    const page = this.batches.page(parsePageQuery(new URLSearchParams(ctx.query), 20, 100));
+    const { msTimestamps } = this.options.batch;
+    return json(200, JSON.stringify({ ...page, data: page.data.map((batch) => batchObject(batch, msTimestamps)) }));
+  }
+
+  private reply(batch: BatchRecord): Reply {
+    return json(200, JSON.stringify(batchObject(batch, this.options.batch.msTimestamps)));
   }
 
   private find(id: string): BatchRecord {

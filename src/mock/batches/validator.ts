@@ -1,3 +1,4 @@
+import { promptTokensOf } from '../inference/prompt-tokens.js';
 import { readLines } from './lines.js';
 import type { BatchLineError } from './model.js';
 
@@ -5,6 +6,8 @@ export interface ValidationResult {
   errors: BatchLineError[];
   requestLines: number;
   model: string | null;
+  /** Prompt tokens of every line (src/mock/inference/prompt-tokens.ts), for the enqueued-token limit. */
+  promptTokens: number;
 }
 
 export interface ValidationLimits {
@@ -24,6 +27,7 @@ export async function validateBatchInput(path: string, endpoint: string, limits:
   const customIds = new Set<string>();
   let requestLines = 0;
   let model: string | null = null;
+  let promptTokens = 0;
   const fail = (line: number | null, code: string, message: string, param: string | null = null): void => {
     errors.push({ code, message, param, line });
   };
@@ -61,6 +65,7 @@ export async function validateBatchInput(path: string, endpoint: string, limits:
       fail(number, 'missing_required_parameter', `Line ${number} is missing the required object 'body'.`, 'body');
       continue;
     }
+    promptTokens += promptTokensOf(endpoint, body);
     if (body.stream === true) fail(number, 'streaming_unsupported', `Line ${number} sets stream: true, which batches do not support.`, 'body.stream');
     if (typeof body.model === 'string') {
       if (model === null) model = body.model;
@@ -70,5 +75,5 @@ export async function validateBatchInput(path: string, endpoint: string, limits:
     }
   }
   if (requestLines === 0 && errors.length === 0) fail(null, 'empty_file', 'The batch input file is empty.');
-  return { errors: errors.slice(0, limits.maxErrors), requestLines, model };
+  return { errors: errors.slice(0, limits.maxErrors), requestLines, model, promptTokens };
 }

@@ -27,11 +27,17 @@ export interface ResolvedMockOptions {
     cancellingMs: number;
     lineConcurrency: number;
     expiryMs: number;
+    anyCompletionWindow: boolean;
+    msTimestamps: boolean;
     maxLines: number;
     maxErrors: number;
+    maxEnqueuedTokens: number;
   };
   files: { maxFileBytes: number; maxBatchFileBytes: number; maxJsonBodyBytes: number };
   embeddings: { defaultDimensions: number; maxDimensions: number };
+  retention: { count: number; ageMs: number };
+  /** maxQueue: Infinity when unbounded. */
+  capacity: { maxConcurrency: number; maxQueue: number };
   faults: {
     global: Required<FaultRates>;
     routes: Record<string, FaultRates>;
@@ -73,11 +79,16 @@ export function defaultOptions(): ResolvedMockOptions {
       cancellingMs: 100,
       lineConcurrency: 16,
       expiryMs: 24 * 3_600_000,
+      anyCompletionWindow: false,
+      msTimestamps: false,
       maxLines: 50_000,
       maxErrors: 100,
+      maxEnqueuedTokens: 0,
     },
     files: { maxFileBytes: 512 * 1024 * 1024, maxBatchFileBytes: 200 * 1024 * 1024, maxJsonBodyBytes: 32 * 1024 * 1024 },
     embeddings: { defaultDimensions: 1536, maxDimensions: 3072 },
+    retention: { count: 10_000, ageMs: 0 },
+    capacity: { maxConcurrency: 0, maxQueue: Number.POSITIVE_INFINITY },
     faults: {
       global: { ...NO_FAULTS },
       routes: {},

@@ -25,9 +25,14 @@
  *   "batch": {
  *     "validatingMs": 150, "finalizingMs": 100, "cancellingMs": 100,
  *     "lineConcurrency": 16,        // lines of one batch in flight at once
- *     "expiryMs": 86400000,         // completion window; then `expired` (the 24h of the API)
- *     "maxLines": 50000, "maxErrors": 100 // validation errors reported per failed batch
+ *     "expiryMs": 86400000,         // what a "24h" completion window lasts; then `expired`
+ *     "anyCompletionWindow": false, // true: also accept windows like "10m" or "30s" in the create body
+ *     "msTimestamps": false,        // true: Batch *_at timestamps carry milliseconds (1732912345.123)
+ *     "maxLines": 50000, "maxErrors": 100, // validation errors reported per failed batch
+ *     "maxEnqueuedTokens": 0        // per model, prompt tokens of unfinished batches; past it → failed, token_limit_exceeded (0 = no limit)
  *   },
+ *   "retention": { "count": 10000, "ageMs": 0 }, // terminal batches (and unbatched uploads) kept; 0 = no limit
+ *   "capacity": { "maxConcurrency": 0, "maxQueue": 100 }, // generations at once (0 = unlimited); waiting beyond → 429
  *   "files": { "maxFileBytes": 536870912, "maxBatchFileBytes": 209715200, "maxJsonBodyBytes": 33554432 },
  *   "embeddings": { "defaultDimensions": 1536, "maxDimensions": 3072 },
  *   "faults": {
@@ -59,7 +64,32 @@ export interface MockServerOptions {
   files?: MockFileOptions;
   embeddings?: MockEmbeddingOptions;
   faults?: MockFaultOptions;
+  retention?: MockRetentionOptions;
+  capacity?: MockCapacityOptions;
   seed?: number;
+}
+
+/**
+ * The capacity model. At most `maxConcurrency` generations (chat, responses, completions,
+ * embeddings and batch lines alike) run at once; the others wait in one FIFO queue, the wait
+ * adding to their time to first token. An online request finding `maxQueue` already waiting is
+ * refused with 429 `rate_limit_exceeded` (batch lines always wait). `maxConcurrency` 0 (the
+ * default) turns the model off; `maxQueue` unset = an unbounded queue.
+ */
+export interface MockCapacityOptions {
+  maxConcurrency?: number;
+  maxQueue?: number;
+}
+
+/**
+ * What the store keeps. A batch is eligible for eviction once terminal; it goes, with its input,
+ * output and error files, when more than `count` newer batches are terminal, or `ageMs` after it
+ * became terminal. An uploaded file no batch uses goes the same way (count and age counted among
+ * such files, from its upload). 0 = no limit. Evicted ids answer 404 like unknown ones.
+ */
+export interface MockRetentionOptions {
+  count?: number;
+  ageMs?: number;
 }
 
 export interface MockAuthOptions {
@@ -85,8 +115,17 @@ export interface MockBatchOptions {
   cancellingMs?: number;
   lineConcurrency?: number;
   expiryMs?: number;
+  /** Accept any completion_window that is a duration ("10m", "30s", "2h"); that batch's window is it. */
+  anyCompletionWindow?: boolean;
+  /** Batch object timestamps with millisecond fractions instead of whole seconds. */
+  msTimestamps?: boolean;
   maxLines?: number;
   maxErrors?: number;
+  /**
+   * The enqueued-token limit: per model, the prompt tokens of batches not yet terminal. A batch that
+   * would pass it ends `failed` after validating with `token_limit_exceeded`, as on OpenAI. 0 = none.
+   */
+  maxEnqueuedTokens?: number;
 }
 
 export interface MockFileOptions {

@@ -35,6 +35,7 @@ const number =
 const probability = number(0, 1);
 const nonNegative = number(0);
 const positiveInt = number(1, Number.MAX_SAFE_INTEGER, true);
+const count = number(0, Number.MAX_SAFE_INTEGER, true);
 
 const string: Check = (v, name) => (typeof v === 'string' && v.length > 0 ? v : fail(name, 'a non-empty string'));
 // Secrets: the message must not include the value.
@@ -98,11 +99,16 @@ const SHAPE: Shape = {
     cancellingMs: nonNegative,
     lineConcurrency: number(1, 10_000, true),
     expiryMs: number(1),
+    anyCompletionWindow: boolean,
+    msTimestamps: boolean,
     maxLines: positiveInt,
     maxErrors: positiveInt,
+    maxEnqueuedTokens: count,
   },
   files: { maxFileBytes: positiveInt, maxBatchFileBytes: positiveInt, maxJsonBodyBytes: positiveInt },
   embeddings: { defaultDimensions: positiveInt, maxDimensions: positiveInt },
+  retention: { count: count, ageMs: nonNegative },
+  capacity: { maxConcurrency: count, maxQueue: count },
   faults: {
     global: FAULT_RATES,
     routes: (v, name) => {

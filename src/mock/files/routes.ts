@@ -21,12 +21,7 @@ export class FileRoutes {
   list(ctx: RequestContext): Reply {
     const params = new URLSearchParams(ctx.query);
     const query = parsePageQuery(params, 10_000, 10_000);
-    const page = paginate(
-      this.store.list(params.get('purpose')),
-      query,
-      (id) => this.store.position(id),
-      (file) => file.seq,
-    );
+    const page = paginate(this.store.list(params.get('purpose')), query, (id) => this.store.seqOf(id));
     return json(200, JSON.stringify({ ...page, data: page.data.map(fileObject) }));
   }
 
@@ -39,9 +34,9 @@ export class FileRoutes {
     return { kind: 'file', path: file.path, size: file.bytes };
   }
 
-  async remove(ctx: RequestContext): Promise<Reply> {
+  remove(ctx: RequestContext): Reply {
     const file = this.find(ctx.param);
-    await this.store.delete(file.id);
+    this.store.delete(file.id);
     return json(200, JSON.stringify({ id: file.id, object: 'file', deleted: true }));
   }
 

@@ -1,45 +1,57 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
 import type { ResolvedMockOptions } from '../config/defaults.js';
-import { badRequest } from '../http/errors.js';
+import { type HttpError, badRequest } from '../http/errors.js';
 import { payloadTooLarge } from '../http/body.js';
-import { MultipartParser, multipartBoundary, type PartInfo, type PartSink } from './multipart.js';
 import { type FileStore, type StoredFile, UPLOAD_PURPOSES } from './store.js';
 
 const MAX_FIELD_BYTES = 64 * 1024;
+const MAX_PARTS = 1000;
 
-/** Streams the `file` part to disk (with backpressure) and keeps the small fields in memory. */
-class FilePartWriter implements PartSink {
+/**
+ * Streams the `file` part to disk with backpressure: busboy's part stream is paused while the
+ * disk write buffer is full, which pauses the parser and the socket, so RSS stays bounded.
+ * Bytes past the limit are counted but not stored.
+ */
+class FilePart {
   bytes = 0;
   private readonly out: WriteStream;
-  private readonly finished: Promise<unknown>;
+  /** Settles once the part ended and its bytes are on disk; rejects when the part is cut short. */
+  readonly done: Promise<void>;
 
   constructor(
     readonly path: string,
-    readonly info: PartInfo,
+    readonly filename: string,
+    part: Readable,
     private readonly maxBytes: () => number,
   ) {
     this.out = createWriteStream(path);
-    this.finished = once(this.out, 'finish');
-    // Errors surface through finished/drain; keep an listener so none is unhandled.
-    this.out.on('error', () => undefined);
+    this.done = new Promise((resolve, reject) => {
+      this.out.once('error', reject);
+      this.out.once('finish', resolve);
+      part.once('error', (err) => {
+        this.out.destroy();
+        reject(err);
+      });
+    });
+    // Rejections are read through `done` once the form is parsed; none may be unhandled before.
+    this.done.catch(() => undefined);
+    part.on('data', (chunk: Buffer) => {
+      this.bytes += chunk.length;
+      if (this.tooLarge) return; // keep counting, stop storing
+      if (!this.out.write(chunk)) {
+        part.pause();
+        this.out.once('drain', () => part.resume());
+      }
+    });
+    part.once('end', () => this.out.end());
   }
 
   get tooLarge(): boolean {
     return this.bytes > this.maxBytes();
-  }
-
-  async data(chunk: Buffer): Promise<void> {
-    this.bytes += chunk.length;
-    if (this.tooLarge) return; // keep counting, stop storing
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
-  }
-
-  async end(): Promise<void> {
-    this.out.end();
-    await this.finished;
   }
 
   discard(): void {
@@ -48,56 +60,87 @@ class FilePartWriter implements PartSink {
   }
 }
 
-class FieldCollector implements PartSink {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-
-  constructor(private readonly onValue: (value: string) => void) {}
-
-  data(chunk: Buffer): void {
-    this.size += chunk.length;
-    if (this.size > MAX_FIELD_BYTES) throw badRequest('A multipart form field is too large.');
-    this.chunks.push(chunk);
+/**
+ * Parses the multipart body with busboy. The request is always read to its end, even after a
+ * parse error, so the client gets an answer; resolves once the parser and the file part are done.
+ */
+function parseForm(
+  req: IncomingMessage,
+  onFile: (name: string, part: Readable, filename: string) => void,
+  onField: (name: string, value: string) => void,
+): Promise<HttpError | null> {
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: req.headers,
+      defParamCharset: 'utf8',
+      preservePath: true,
+      limits: { fieldSize: MAX_FIELD_BYTES, parts: MAX_PARTS },
+    });
+  } catch {
+    return drain(req).then(() =>
+      badRequest("Invalid Content-Type: expected multipart/form-data with a boundary, with fields 'file' and 'purpose'."),
+    );
   }
-
-  end(): void {
-    this.onValue(Buffer.concat(this.chunks).toString('utf8'));
-  }
+  return new Promise((resolve, reject) => {
+    let problem: HttpError | null = null;
+    const flag = (err: HttpError): void => void (problem ??= err);
+    parser.on('file', (name, part, info) => onFile(name, part, info.filename ?? 'upload'));
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) flag(badRequest('A multipart form field is too large.'));
+      else if (name === 'file') flag(badRequest("Invalid 'file': expected a file part (with a filename).", 'file', 'invalid_value'));
+      else onField(name, value);
+    });
+    parser.on('partsLimit', () => flag(badRequest('Malformed multipart body: too many parts.')));
+    let broken = false;
+    // 'close' also follows an 'error': the answer then waits for the rest of the body.
+    parser.once('close', () => broken || resolve(problem));
+    parser.once('error', (err: Error) => {
+      broken = true;
+      req.unpipe(parser);
+      const malformed = badRequest(`Malformed multipart body: ${err.message.replace(/^Multipart: /, '')}.`);
+      void drain(req).then(() => resolve(malformed));
+    });
+    req.once('error', reject);
+    req.pipe(parser);
+  });
 }
 
-const IGNORED_PART: PartSink = { data: () => undefined, end: () => undefined };
+/** Reads a request to its end, discarding the bytes (resolves at once if it has ended). */
+function drain(req: IncomingMessage): Promise<void> {
+  if (req.readableEnded || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    req.once('end', resolve);
+    req.once('close', resolve);
+    req.resume();
+  });
+}
 
 /** POST {base}/files: multipart `file` + `purpose` (+ optional `expires_after[...]`), in any order. */
-export async function receiveUpload(
-  req: IncomingMessage,
-  store: FileStore,
-  limits: ResolvedMockOptions['files'],
-): Promise<StoredFile> {
-  const boundary = multipartBoundary(req.headers['content-type']);
-  if (boundary === null) {
-    req.resume();
-    await once(req, 'end').catch(() => undefined);
-    throw badRequest("Invalid Content-Type: expected multipart/form-data with a boundary, with fields 'file' and 'purpose'.");
-  }
+export async function receiveUpload(req: IncomingMessage, store: FileStore, limits: ResolvedMockOptions['files']): Promise<StoredFile> {
   const fields = new Map<string, string>();
-  let file: FilePartWriter | null = null;
+  let file: FilePart | null = null;
   // Once the purpose is known the 200 MB batch limit applies while streaming; otherwise it's checked at the end.
   const maxBytes = (): number => (fields.get('purpose') === 'batch' ? limits.maxBatchFileBytes : limits.maxFileBytes);
-
-  const parser = new MultipartParser(boundary, (info) => {
-    if (info.name === 'file' && file === null) {
-      file = new FilePartWriter(store.newContentPath(), info, maxBytes);
-      return file;
-    }
-    if (info.name === 'file' || info.filename !== null) return IGNORED_PART;
-    return new FieldCollector((value) => {
-      if (!fields.has(info.name)) fields.set(info.name, value);
-    });
-  });
+  const onFile = (name: string, part: Readable, filename: string): void => {
+    if (name === 'file' && file === null) file = new FilePart(store.newContentPath(), filename, part, maxBytes);
+    else part.resume();
+  };
+  const onField = (name: string, value: string): void => {
+    if (!fields.has(name)) fields.set(name, value);
+  };
 
   try {
-    await parser.parse(req);
-    const part = file as FilePartWriter | null;
+    let problem = await parseForm(req, onFile, onField);
+    const part = file as FilePart | null;
+    if (part !== null) {
+      try {
+        await part.done;
+      } catch {
+        problem ??= badRequest('Malformed multipart body: the file part is cut short.');
+      }
+    }
+    if (problem !== null) throw problem;
     if (part === null) throw badRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
     const purpose = fields.get('purpose');
     if (purpose === undefined || purpose === '') {
@@ -107,16 +150,9 @@ export async function receiveUpload(
       throw badRequest(`Invalid value for 'purpose': '${purpose.slice(0, 64)}' is not one of ${[...UPLOAD_PURPOSES].join(', ')}.`, 'purpose', 'invalid_value');
     }
     if (part.tooLarge) throw payloadTooLarge(maxBytes());
-    const expiresAfterSeconds = parseExpiresAfter(fields);
-    return store.add({
-      path: part.path,
-      bytes: part.bytes,
-      filename: part.info.filename ?? 'upload',
-      purpose,
-      expiresAfterSeconds,
-    });
+    return store.add({ path: part.path, bytes: part.bytes, filename: part.filename, purpose, expiresAfterSeconds: parseExpiresAfter(fields) });
   } catch (err) {
-    (file as FilePartWriter | null)?.discard();
+    (file as FilePart | null)?.discard();
     throw err;
   }
 }

@@ -30,10 +30,11 @@ export const notFound = (message: string, param: string | null = null): HttpErro
 export const serverError = (message = 'The server had an error while processing your request. Sorry about that!'): HttpError =>
   new HttpError(500, message, 'server_error', null, null);
 
-export function rateLimited(retryAfterSeconds: number): HttpError {
+/** Every 429 the mock sends: `rate_limit_exceeded` with `retry-after` and `retry-after-ms`. */
+export function rateLimited(retryAfterSeconds: number, reason = 'Rate limit reached for requests.'): HttpError {
   return new HttpError(
     429,
-    `Rate limit reached for requests. Please try again in ${retryAfterSeconds}s.`,
+    `${reason} Please try again in ${retryAfterSeconds}s.`,
     'requests',
     null,
     'rate_limit_exceeded',

@@ -3,9 +3,11 @@ import type { EventSink, Reply } from '../http/reply.js';
 import { json } from '../http/reply.js';
 import { LatencyModel, type TokenTiming } from '../latency.js';
 import { unixSeconds } from '../util/ids.js';
-import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, optionalPositiveInt, waitFor } from './deps.js';
+import type { Slot } from '../capacity.js';
+import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, optionalPositiveInt } from './deps.js';
+import { admit, generate, generateLine, streamTokens } from './generation.js';
 import { SSE_DONE, sseData } from './sse.js';
-import { contentText } from './text.js';
+import { chatPromptTokens } from './prompt-tokens.js';
 
 interface ChatPlan {
   modelJson: string;
@@ -38,8 +40,7 @@ export class ChatCompletions implements InferenceEndpoint {
 
   async complete(body: Record<string, unknown>): Promise<InferenceResult> {
     const plan = this.plan(body);
-    const timing = this.deps.latency.draw();
-    await waitFor(this.deps, LatencyModel.totalMs(timing, plan.completionTokens));
+    await generateLine(this.deps, plan.completionTokens);
     return {
       status: 200,
       body: this.completionJson(plan),
@@ -47,20 +48,21 @@ export class ChatCompletions implements InferenceEndpoint {
     };
   }
 
-  /** Synchronous when there is no delay to wait for (the zero-latency hot path). */
+  /** Synchronous when there is no delay and no capacity model (the zero-latency hot path). */
   online(body: Record<string, unknown>): Reply | Promise<Reply> {
     const plan = this.plan(body);
     const timing = this.deps.latency.draw();
+    const delay = LatencyModel.totalMs(timing, plan.completionTokens);
+    if (!plan.stream && delay <= 0 && this.deps.capacity === null) return json(200, this.completionJson(plan), undefined, plan.modelAscii);
+    const slot = admit(this.deps, true);
     if (plan.stream) {
       return {
         kind: 'stream',
         plannedEvents: plan.completionTokens + (plan.includeUsage ? 4 : 3),
-        run: (sink) => this.stream(plan, timing, sink),
+        run: (sink) => this.stream(plan, timing, slot, sink),
       };
     }
-    const delay = LatencyModel.totalMs(timing, plan.completionTokens);
-    if (delay <= 0) return json(200, this.completionJson(plan), undefined, plan.modelAscii);
-    return waitFor(this.deps, delay).then(() => json(200, this.completionJson(plan), undefined, plan.modelAscii));
+    return generate(this.deps, slot, delay).then(() => json(200, this.completionJson(plan), undefined, plan.modelAscii));
   }
 
   private plan(body: Record<string, unknown>): ChatPlan {
@@ -69,12 +71,10 @@ export class ChatCompletions implements InferenceEndpoint {
     if (!Array.isArray(messages) || messages.length === 0) {
       throw badRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
     }
-    let promptChars = 0;
     for (const message of messages) {
       if (typeof message !== 'object' || message === null || typeof (message as { role?: unknown }).role !== 'string') {
         throw badRequest("Invalid value for 'messages': each message needs a 'role'.", 'messages', 'invalid_value');
       }
-      promptChars += contentText((message as { content?: unknown }).content).length + 16;
     }
     const requested = optionalPositiveInt(body, 'max_completion_tokens') ?? optionalPositiveInt(body, 'max_tokens');
     if (Number.isNaN(requested)) throw badRequest('max_tokens must be a positive integer.', 'max_tokens', 'invalid_value');
@@ -87,7 +87,7 @@ export class ChatCompletions implements InferenceEndpoint {
     return {
       modelJson: this.lastModelJson,
       modelAscii: this.lastModelAscii,
-      promptTokens: Math.ceil(promptChars / 4),
+      promptTokens: chatPromptTokens(messages),
       completionTokens: this.deps.latency.outputTokens(requested),
       stream: body.stream === true,
       includeUsage:
@@ -120,7 +120,7 @@ export class ChatCompletions implements InferenceEndpoint {
     return choices;
   }
 
-  private async stream(plan: ChatPlan, timing: TokenTiming, sink: EventSink): Promise<void> {
+  private async stream(plan: ChatPlan, timing: TokenTiming, slot: Slot | Promise<Slot>, sink: EventSink): Promise<void> {
     const head = `{"id":"chatcmpl-${this.deps.ids.next()}","object":"chat.completion.chunk","created":${unixSeconds()},"model":${
       plan.modelJson
     },"service_tier":"default","system_fingerprint":"fp_mock","choices":[{"index":0,"delta":`;
@@ -128,19 +128,17 @@ export class ChatCompletions implements InferenceEndpoint {
     const chunk = (delta: string, finish: string): string =>
       sseData(`${head}${delta},"logprobs":null,"finish_reason":${finish}}]${tail}`);
 
-    if (!(await sink.sleep(timing.firstTokenMs))) return;
-    sink.event(chunk('{"role":"assistant","content":"","refusal":null}', 'null'));
-    const total = plan.completionTokens;
     const text = this.deps.text;
-    let sent = 0;
-    const start = performance.now();
-    while (sent < total && sink.open) {
-      // Tokens due by now: the first at once, then one per perTokenMs (several per timer tick when it is < 1 ms).
-      const due = timing.perTokenMs > 0 ? Math.min(total, 1 + Math.floor((performance.now() - start) / timing.perTokenMs)) : total;
-      for (; sent < due; sent++) sink.event(chunk(`{"content":${text.tokenLiteral(sent)}}`, 'null'));
-      if (sent < total && !(await sink.sleep(Math.max(1, timing.perTokenMs)))) return;
-    }
-    if (!sink.open) return;
+    const done = await streamTokens(
+      this.deps,
+      slot,
+      timing,
+      plan.completionTokens,
+      sink,
+      () => sink.event(chunk('{"role":"assistant","content":"","refusal":null}', 'null')),
+      (i) => sink.event(chunk(`{"content":${text.tokenLiteral(i)}}`, 'null')),
+    );
+    if (!done) return;
     sink.event(chunk('{}', '"stop"'));
     if (plan.includeUsage) {
       sink.event(

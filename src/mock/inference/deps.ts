@@ -1,3 +1,4 @@
+import type { CapacityGate } from '../capacity.js';
 import type { ResolvedMockOptions } from '../config/defaults.js';
 import type { LatencyModel } from '../latency.js';
 import type { SequentialIds } from '../util/ids.js';
@@ -11,6 +12,8 @@ export interface InferenceDeps {
   readonly text: MockText;
   readonly timers: TimerRegistry;
   readonly ids: SequentialIds;
+  /** The capacity model (--max-concurrency); null when off, which costs nothing per request. */
+  readonly capacity: CapacityGate | null;
 }
 
 /** A finished non-streaming result: what a batch line records, and what the online route sends. */
@@ -37,8 +40,4 @@ export function optionalPositiveInt(body: Record<string, unknown>, name: string)
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) return Number.NaN;
   return value;
-}
-
-export async function waitFor(deps: InferenceDeps, ms: number): Promise<void> {
-  if (ms > 0) await deps.timers.sleep(ms);
 }

@@ -2,7 +2,9 @@ import { endianness } from 'node:os';
 import { badRequest } from '../http/errors.js';
 import { json, type Reply } from '../http/reply.js';
 import { createRng } from '../util/rng.js';
-import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, waitFor } from './deps.js';
+import { type InferenceDeps, type InferenceEndpoint, type InferenceResult } from './deps.js';
+import { admit, generate } from './generation.js';
+import { listPromptTokens } from './prompt-tokens.js';
 
 const MAX_INPUTS = 2048;
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -14,11 +16,11 @@ export class Embeddings implements InferenceEndpoint {
   constructor(private readonly deps: InferenceDeps) {}
 
   async online(body: Record<string, unknown>): Promise<Reply> {
-    const result = await this.complete(body);
+    const result = await this.complete(body, true);
     return json(result.status, result.body);
   }
 
-  async complete(body: Record<string, unknown>): Promise<InferenceResult> {
+  async complete(body: Record<string, unknown>, online = false): Promise<InferenceResult> {
     const { model, encoding_format: encoding } = body;
     if (typeof model !== 'string' || model.length === 0) throw badRequest('you must provide a model parameter', 'model');
     const inputs = normaliseInput(body.input);
@@ -31,10 +33,9 @@ export class Embeddings implements InferenceEndpoint {
       throw badRequest(`Invalid value for 'dimensions': expected an integer from 1 to ${maxDimensions}.`, 'dimensions', 'invalid_value');
     }
     // Embeddings have no output tokens: the time to first token is the whole latency.
-    await waitFor(this.deps, this.deps.latency.draw().firstTokenMs);
-    let promptTokens = 0;
+    await generate(this.deps, admit(this.deps, online), this.deps.latency.draw().firstTokenMs);
+    const promptTokens = listPromptTokens(body.input);
     const data = inputs.map((input, index) => {
-      promptTokens += typeof input === 'string' ? Math.ceil(input.length / 4) : input.length;
       const vector = embed(typeof input === 'string' ? input : input.join(','), dims);
       return { object: 'embedding', index, embedding: encoding === 'base64' ? toBase64(vector) : Array.from(vector) };
     });

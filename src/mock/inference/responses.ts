@@ -3,9 +3,11 @@ import type { EventSink, Reply } from '../http/reply.js';
 import { json } from '../http/reply.js';
 import { LatencyModel, type TokenTiming } from '../latency.js';
 import { unixSeconds } from '../util/ids.js';
-import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, optionalPositiveInt, waitFor } from './deps.js';
+import type { Slot } from '../capacity.js';
+import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, optionalPositiveInt } from './deps.js';
+import { admit, generate, generateLine, streamTokens } from './generation.js';
 import { sseEvent } from './sse.js';
-import { contentText } from './text.js';
+import { responsesPromptTokens } from './prompt-tokens.js';
 
 interface ResponsePlan {
   model: string;
@@ -25,8 +27,7 @@ export class Responses implements InferenceEndpoint {
 
   async complete(body: Record<string, unknown>): Promise<InferenceResult> {
     const plan = this.plan(body);
-    const timing = this.deps.latency.draw();
-    await waitFor(this.deps, LatencyModel.totalMs(timing, plan.outputTokens));
+    await generateLine(this.deps, plan.outputTokens);
     return {
       status: 200,
       body: JSON.stringify(this.response(plan, this.newIds(), 'completed')),
@@ -37,31 +38,27 @@ export class Responses implements InferenceEndpoint {
   async online(body: Record<string, unknown>): Promise<Reply> {
     const plan = this.plan(body);
     const timing = this.deps.latency.draw();
+    const slot = admit(this.deps, true);
     if (plan.stream) {
-      return { kind: 'stream', plannedEvents: plan.outputTokens + 8, run: (sink) => this.stream(plan, timing, sink) };
+      return { kind: 'stream', plannedEvents: plan.outputTokens + 8, run: (sink) => this.stream(plan, timing, slot, sink) };
     }
-    await waitFor(this.deps, LatencyModel.totalMs(timing, plan.outputTokens));
+    await generate(this.deps, slot, LatencyModel.totalMs(timing, plan.outputTokens));
     return json(200, JSON.stringify(this.response(plan, this.newIds(), 'completed')));
   }
 
   private plan(body: Record<string, unknown>): ResponsePlan {
     const { model, input } = body;
     if (typeof model !== 'string' || model.length === 0) throw badRequest('you must provide a model parameter', 'model');
-    let inputChars = 0;
-    if (typeof input === 'string') inputChars = input.length;
-    else if (Array.isArray(input)) {
-      for (const item of input) {
-        if (typeof item === 'string') inputChars += item.length;
-        else if (typeof item === 'object' && item !== null) inputChars += contentText((item as { content?: unknown }).content).length + 16;
-      }
-    } else throw badRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+    if (typeof input !== 'string' && !Array.isArray(input)) {
+      throw badRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+    }
     const requested = optionalPositiveInt(body, 'max_output_tokens');
     if (Number.isNaN(requested)) throw badRequest('max_output_tokens must be a positive integer.', 'max_output_tokens', 'invalid_value');
     const instructions = typeof body.instructions === 'string' ? body.instructions : null;
     const metadata = typeof body.metadata === 'object' && body.metadata !== null ? (body.metadata as Record<string, unknown>) : {};
     return {
       model,
-      inputTokens: Math.ceil((inputChars + (instructions?.length ?? 0)) / 4),
+      inputTokens: responsesPromptTokens(input, instructions),
       outputTokens: this.deps.latency.outputTokens(requested),
       maxOutputTokens: requested ?? null,
       instructions,
@@ -128,7 +125,7 @@ export class Responses implements InferenceEndpoint {
     };
   }
 
-  private async stream(plan: ResponsePlan, timing: TokenTiming, sink: EventSink): Promise<void> {
+  private async stream(plan: ResponsePlan, timing: TokenTiming, slot: Slot | Promise<Slot>, sink: EventSink): Promise<void> {
     const ids = this.newIds();
     let sequence = 0;
     const emit = (type: string, fields: Record<string, unknown>): void => {
@@ -138,20 +135,20 @@ export class Responses implements InferenceEndpoint {
     const inProgress = this.response(plan, ids, 'in_progress');
     emit('response.created', { response: inProgress });
     emit('response.in_progress', { response: inProgress });
-    if (!(await sink.sleep(timing.firstTokenMs))) return;
-    emit('response.output_item.added', { output_index: 0, item: this.message(plan, ids.messageId, false) });
-    emit('response.content_part.added', { ...item, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
     const total = plan.outputTokens;
-    let sent = 0;
-    const start = performance.now();
-    while (sent < total && sink.open) {
-      const due = timing.perTokenMs > 0 ? Math.min(total, 1 + Math.floor((performance.now() - start) / timing.perTokenMs)) : total;
-      for (; sent < due; sent++) {
-        emit('response.output_text.delta', { ...item, delta: JSON.parse(this.deps.text.tokenLiteral(sent)) as string, logprobs: [] });
-      }
-      if (sent < total && !(await sink.sleep(Math.max(1, timing.perTokenMs)))) return;
-    }
-    if (!sink.open) return;
+    const done = await streamTokens(
+      this.deps,
+      slot,
+      timing,
+      total,
+      sink,
+      () => {
+        emit('response.output_item.added', { output_index: 0, item: this.message(plan, ids.messageId, false) });
+        emit('response.content_part.added', { ...item, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
+      },
+      (i) => emit('response.output_text.delta', { ...item, delta: JSON.parse(this.deps.text.tokenLiteral(i)) as string, logprobs: [] }),
+    );
+    if (!done) return;
     const text = this.deps.text.content(total);
     emit('response.output_text.done', { ...item, text, logprobs: [] });
     emit('response.content_part.done', { ...item, part: { type: 'output_text', text, annotations: [], logprobs: [] } });

@@ -47,11 +47,6 @@ function tokenText(i: number): string {
   return i === 0 ? WORDS[0]! : ` ${WORDS[i % WORDS.length]!}`;
 }
 
-/** Rough token count of text: ~4 characters per token, like the usual heuristic. */
-export function estimateTokens(text: string): number {
-  return text.length === 0 ? 0 : Math.ceil(text.length / 4);
-}
-
 /** Concatenated text of a chat/responses content value: a string or a list of text parts. */
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;

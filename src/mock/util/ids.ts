@@ -31,3 +31,22 @@ export class SequentialIds {
 export function unixSeconds(ms = Date.now()): number {
   return Math.floor(ms / 1000);
 }
+
+const SEQ_DIGITS = 8;
+
+/**
+ * Id of a stored object (file, batch): `prefix` + 16 random characters + its creation sequence
+ * number in 8 base-36 digits. The sequence is read back from any id, so a list cursor keeps its
+ * place after the object it names was deleted or evicted, without keeping a tombstone.
+ */
+export function sequencedId(prefix: string, seq: number): string {
+  return `${prefix}${randomId(16)}${seq.toString(36).padStart(SEQ_DIGITS, '0')}`;
+}
+
+/** The sequence number in an id made by sequencedId(prefix, ·), or undefined when it is not one. */
+export function seqOfId(id: string, prefix: string): number | undefined {
+  if (!id.startsWith(prefix) || id.length !== prefix.length + 16 + SEQ_DIGITS) return undefined;
+  const tail = id.slice(-SEQ_DIGITS);
+  if (!/^[0-9a-z]+$/.test(tail)) return undefined;
+  return Number.parseInt(tail, 36);
+}

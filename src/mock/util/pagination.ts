@@ -1,4 +1,5 @@
 import { badRequest } from '../http/errors.js';
+import type { SeqList } from './seq-list.js';
 
 export interface PageQuery {
   limit: number;
@@ -19,29 +20,27 @@ export function parsePageQuery(params: URLSearchParams, defaultLimit: number, ma
 }
 
 /**
- * One cursor page over items in creation order. `after` may name an item that is no longer
- * listed (deleted, or filtered out): `positionOf` still knows where it was.
+ * One cursor page of a list in creation order. `after` may name an object that is no longer
+ * listed (deleted, evicted, or filtered out): its id still says where it was (`seqOf`).
+ * Costs O(limit) plus the removed items skipped, never the size of the store.
  */
-export function paginate<T extends { id: string }>(
-  itemsInCreationOrder: readonly T[],
+export function paginate<T extends { id: string; seq: number }>(
+  list: SeqList<T>,
   query: PageQuery,
-  positionOf: (id: string) => number | undefined,
-  positionOfItem: (item: T) => number,
+  seqOf: (id: string) => number | undefined,
 ): { object: 'list'; data: T[]; first_id: string | null; last_id: string | null; has_more: boolean } {
-  let start = 0;
-  const ordered = query.order === 'asc' ? itemsInCreationOrder : [...itemsInCreationOrder].reverse();
+  let after: number | null = null;
   if (query.after !== null) {
-    const cursor = positionOf(query.after);
-    if (cursor === undefined) throw badRequest(`No such object for cursor 'after': ${query.after}`, 'after', 'invalid_value');
-    start = ordered.findIndex((item) => (query.order === 'asc' ? positionOfItem(item) > cursor : positionOfItem(item) < cursor));
-    if (start === -1) start = ordered.length;
+    const seq = seqOf(query.after);
+    if (seq === undefined) throw badRequest(`No such object for cursor 'after': ${query.after}`, 'after', 'invalid_value');
+    after = seq;
   }
-  const data = ordered.slice(start, start + query.limit);
+  const { data, hasMore } = list.page(after, query.order, query.limit);
   return {
     object: 'list',
     data,
     first_id: data.length > 0 ? data[0]!.id : null,
     last_id: data.length > 0 ? data[data.length - 1]!.id : null,
-    has_more: start + data.length < ordered.length,
+    has_more: hasMore,
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
-import { mockCommandBuilder, parseFaultRoute, runMock, withCredentialEnv } from '../../../src/cli/mock-command.js';
+import { mockCommandBuilder, optionsFromArgv, parseFaultRoute, runMock, withCredentialEnv } from '../../../src/cli/mock-command.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -84,6 +84,15 @@ describe('batch-load mock', () => {
     expect((await fetch(`${url}/ai/v1/models`)).status).toBe(200);
     controller.abort();
     expect(await done).toBe(0);
+  });
+
+  it('maps the store and batch-clock flags to their config keys', async () => {
+    const options = await optionsFromArgv(await parse(['--retain', '500', '--retain-for', '10m', '--ms-timestamps', '--any-completion-window']));
+    expect(options.retention).toEqual({ count: 500, ageMs: 600_000 });
+    expect(options.batch).toEqual({ msTimestamps: true, anyCompletionWindow: true });
+    const { code, stderr } = await run(['--retain', '-1']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^batch-load mock: --retain must be an integer/);
   });
 
   it('parses --fault-route', () => {
