@@ -15,9 +15,12 @@
  * Invalid samples (NaN, ±Infinity, negative): a request still counts (and its failure too) with
  * a 0 ms duration; a trend sample is dropped. Both add 1 to the `invalid_samples` counter.
  *
- * Interval view (live progress, stats history): a second aggregate histogram plus request and
- * failure counts cover "since the last takeInterval()". The engine calls `takeInterval()` once
- * per progress tick; it returns the interval's stats and starts a new interval.
+ * Interval view (live progress, stats history, the report's time series): a second aggregate
+ * histogram plus request and failure counts cover "since the last takeInterval()", and so do one
+ * histogram per request name, one per INTERVAL_TRENDS trend (ttft, itl) and the increments of the
+ * INTERVAL_COUNTERS (output tokens). Cost: one more histogram record per request and per ttft/itl
+ * sample. The engine calls `takeInterval()` once per progress tick; it returns the interval's
+ * stats and starts a new interval.
  */
 import { redactor } from '../http/redact.js';
 import { MetricHistogram } from './histogram.js';
@@ -34,6 +37,9 @@ export const DEFAULT_MAX_FAILURE_ROWS = 1000;
 export const MAX_ERROR_LENGTH = 300;
 export const INVALID_SAMPLES_COUNTER = 'invalid_samples';
 export const DROPPED_TREND_SAMPLES_COUNTER = 'dropped_trend_samples';
+/** Trends (ms) and counters the interval view also covers, for the report's time series. */
+export const INTERVAL_TRENDS = ['ttft', 'itl'] as const;
+export const INTERVAL_COUNTERS = ['output_tokens_total'] as const;
 
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
@@ -60,6 +66,18 @@ export interface IntervalStats {
   p50: number;
   p95: number;
   p99: number;
+  /** per request name with requests in the interval: its counts and latency (ms), same hand-over rule */
+  byName: Map<string, IntervalNameStats>;
+  /** INTERVAL_TRENDS that got samples in the interval, same hand-over rule */
+  trends: Map<string, MetricHistogram>;
+  /** how much each INTERVAL_COUNTERS counter grew in the interval (0 when it did not) */
+  counters: Record<string, number>;
+}
+
+export interface IntervalNameStats {
+  requests: number;
+  failures: number;
+  latency: MetricHistogram;
 }
 
 export interface RecorderOptions {
@@ -76,6 +94,9 @@ export interface SnapshotOptions {
 interface NameStats {
   hist: MetricHistogram;
   failures: number;
+  /** the current interval's latency and failures of this name */
+  interval: MetricHistogram;
+  intervalFailures: number;
 }
 
 interface FailureEntry {
@@ -98,6 +119,9 @@ export class MetricsRecorder implements Recorder {
   private interval = new MetricHistogram('ms');
   private intervalFailures = 0;
   private intervalStartMs: number;
+  private intervalTrends = newIntervalTrends();
+  /** INTERVAL_COUNTERS values when the interval started */
+  private intervalCounterBase: Record<string, number> = {};
 
   constructor(opts: RecorderOptions = {}) {
     this.clock = opts.now ?? Date.now;
@@ -112,7 +136,7 @@ export class MetricsRecorder implements Recorder {
       if (this.names.size >= MAX_REQUEST_NAMES) name = OTHER_REQUEST_NAME;
       stats = this.names.get(name);
       if (!stats) {
-        stats = { hist: new MetricHistogram('ms'), failures: 0 };
+        stats = { hist: new MetricHistogram('ms'), failures: 0, interval: new MetricHistogram('ms'), intervalFailures: 0 };
         this.names.set(name, stats);
       }
     }
@@ -123,7 +147,9 @@ export class MetricsRecorder implements Recorder {
     stats.hist.record(durationMs);
     this.agg.record(durationMs);
     this.interval.record(durationMs);
+    stats.interval.record(durationMs);
     if (error !== undefined) {
+      stats.intervalFailures++;
       stats.failures++;
       this.aggFailures++;
       this.intervalFailures++;
@@ -148,6 +174,7 @@ export class MetricsRecorder implements Recorder {
       this.trends.set(name, hist);
     }
     if (!hist.record(value)) this.count(INVALID_SAMPLES_COUNTER);
+    else this.intervalTrends.get(name)?.record(value);
   }
 
   count(name: string, n = 1): void {
@@ -198,6 +225,14 @@ export class MetricsRecorder implements Recorder {
     const seconds = Math.max(0, (endMs - this.intervalStartMs) / 1000);
     const requests = this.interval.count;
     const failures = this.intervalFailures;
+    const byName = new Map<string, IntervalNameStats>();
+    for (const [name, s] of this.names) {
+      if (s.interval.count > 0) byName.set(name, { requests: s.interval.count, failures: s.intervalFailures, latency: s.interval });
+    }
+    const trends = new Map<string, MetricHistogram>();
+    for (const [name, h] of this.intervalTrends) if (h.count > 0) trends.set(name, h);
+    const counters: Record<string, number> = {};
+    for (const name of INTERVAL_COUNTERS) counters[name] = this.counter(name) - (this.intervalCounterBase[name] ?? 0);
     return {
       startedAtMs: this.intervalStartMs,
       endedAtMs: endMs,
@@ -210,6 +245,9 @@ export class MetricsRecorder implements Recorder {
       p50: this.interval.percentile(50),
       p95: this.interval.percentile(95),
       p99: this.interval.percentile(99),
+      byName,
+      trends,
+      counters,
     };
   }
 
@@ -221,6 +259,14 @@ export class MetricsRecorder implements Recorder {
     this.interval = new MetricHistogram('ms');
     this.intervalFailures = 0;
     this.intervalStartMs = endMs;
+    // the same for the names and trends that had samples (the others are still empty)
+    for (const s of this.names.values()) {
+      if (s.interval.count === 0) continue;
+      s.interval = new MetricHistogram('ms');
+      s.intervalFailures = 0;
+    }
+    for (const name of view.trends.keys()) this.intervalTrends.set(name, new MetricHistogram('ms'));
+    for (const name of INTERVAL_COUNTERS) this.intervalCounterBase[name] = this.counter(name);
     return view;
   }
 
@@ -237,6 +283,8 @@ export class MetricsRecorder implements Recorder {
     this.counters = new Map();
     this.interval = new MetricHistogram('ms');
     this.intervalFailures = 0;
+    this.intervalTrends = newIntervalTrends();
+    this.intervalCounterBase = {};
   }
 
   /** Sizes of the internal maps, for memory tests and diagnostics. */
@@ -333,6 +381,10 @@ export class MetricsRecorder implements Recorder {
       counters: Object.fromEntries(counters),
     };
   }
+}
+
+function newIntervalTrends(): Map<string, MetricHistogram> {
+  return new Map(INTERVAL_TRENDS.map((name) => [name, new MetricHistogram('ms')]));
 }
 
 function requestStats(

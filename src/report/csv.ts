@@ -13,6 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MetricHistogram } from '../metrics/histogram.js';
 import type { MetricsSnapshot, RequestStats } from '../metrics/types.js';
+import type { TimeSeriesPoint } from './timeseries.js';
 
 export const CSV_PERCENTILES = [50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100] as const;
 const PCT_HEADERS = CSV_PERCENTILES.map((p) => `${p}%`);
@@ -123,6 +124,35 @@ export function statsHistoryRow(input: StatsHistoryInput): string {
     input.totals.requests,
     input.totals.failures,
   ]);
+}
+
+/**
+ * PREFIX_stats_history.csv rebuilt from a JSON report's time series (`batch-load report --csv`):
+ * one Aggregated row per point, counts and rates exact; of the percentiles the series keeps
+ * 50 %, 95 % and 99 %, the others are N/A.
+ */
+export function statsHistoryCsvFromSeries(points: TimeSeriesPoint[]): string {
+  let out = csvLine(STATS_HISTORY_HEADER);
+  let requests = 0;
+  let failures = 0;
+  for (const p of points) {
+    requests += p.requests;
+    failures += p.failures;
+    const kept: Record<number, number | null> = { 50: p.p50, 95: p.p95, 99: p.p99 };
+    const pcts = CSV_PERCENTILES.map((q) => (kept[q] !== undefined && kept[q] !== null ? ms(kept[q]) : 'N/A'));
+    out += csvLine([
+      Math.floor(Date.parse(p.end) / 1000),
+      p.users === undefined ? '' : Math.round(p.users),
+      '',
+      'Aggregated',
+      perSecond(p.rps),
+      perSecond(p.failuresPerSecond),
+      ...pcts,
+      requests,
+      failures,
+    ]);
+  }
+  return out;
 }
 
 export function csvPaths(prefix: string): { stats: string; failures: string; history: string } {

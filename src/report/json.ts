@@ -2,14 +2,21 @@
  * The `--json FILE` document. It carries the full MetricsSnapshot with encoded histograms, so
  * reports of shards of one run (several processes or hosts) merge exactly: `mergeReports`
  * re-adds the histograms and re-evaluates the thresholds on the merged metrics.
+ * Optional sections: `timeseries` (report/timeseries.ts), `batches` (report/batch-timeline.ts),
+ * `sweep` (report/sweep.ts) and `burst` (report/burst.ts); older reports lack them and every
+ * reader (HTML, compare, JUnit) treats them as absent.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import { evaluateThresholds, type DerivedMetrics } from '../thresholds/evaluate.js';
 import type { ThresholdResult, ThresholdSpec } from '../thresholds/types.js';
+import type { BatchTimeline } from './batch-timeline.js';
+import type { BurstSection } from './burst.js';
+import type { SweepSection } from './sweep.js';
+import type { TimeSeriesPoint } from './timeseries.js';
+import { writeFileAtomic } from './write-file.js';
 
 export const REPORT_TOOL = 'batch-load';
 export const REDACTED = '***';
@@ -31,9 +38,20 @@ export interface JsonReport {
   derived?: DerivedMetrics;
   /** the embedded mock's own counts (embedded runs), for reconciliation */
   serverStats?: unknown;
+  /** one point per progress interval, bounded (TimeSeries.toJSON()) */
+  timeseries?: TimeSeriesPoint[];
+  /** the last batches' lifecycles (BatchTimelineLog.toJSON()) */
+  batches?: BatchTimeline[];
+  /** a rate sweep's steps */
+  sweep?: SweepSection;
+  /** burst mode's own figures (buildBurstJsonReport) */
+  burst?: BurstSection;
 }
 
-export interface JsonReportInput {
+/** The optional sections, passed through as given. */
+export type JsonReportSections = Pick<JsonReport, 'timeseries' | 'batches' | 'sweep' | 'burst'>;
+
+export interface JsonReportInput extends JsonReportSections {
   version: string;
   runId: string;
   /** default: metrics.startedAt / metrics.endedAt */
@@ -67,6 +85,10 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
     interrupted: input.interrupted ?? false,
     ...(input.derived ? { derived: input.derived } : {}),
     ...(input.serverStats !== undefined ? { serverStats: input.serverStats } : {}),
+    ...(input.timeseries ? { timeseries: input.timeseries } : {}),
+    ...(input.batches ? { batches: input.batches } : {}),
+    ...(input.sweep ? { sweep: input.sweep } : {}),
+    ...(input.burst ? { burst: input.burst } : {}),
   };
 }
 
@@ -78,7 +100,8 @@ const isSecretKey = (key: string) => SECRET_KEY.test(key) && !NOT_SECRET_KEY.tes
 
 /**
  * A deep copy of `value` with every occurrence of each secret (non-empty) replaced by `***`
- * inside strings, and string values of secret-looking keys (apiKey, password, token ...) masked.
+ * inside strings and object keys, and string values of secret-looking keys (apiKey, password,
+ * token ...) masked.
  * Only strings change; the caller's object is not modified.
  */
 export function scrubSecrets<T>(value: T, secrets: string[]): T {
@@ -90,7 +113,8 @@ export function scrubSecrets<T>(value: T, secrets: string[]): T {
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        if (x !== undefined) out[k] = walk(x, k);
+        // keys too: a record keyed by server text (failure reasons) can carry a secret
+        if (x !== undefined) out[scrubString(k)] = walk(x, k);
       }
       return out;
     }
@@ -102,14 +126,7 @@ export function scrubSecrets<T>(value: T, secrets: string[]): T {
 /** Writes `doc` as pretty JSON: parent directories created, tmp file + rename (atomic). */
 export async function writeJsonReport(path: string, doc: JsonReport): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`, 'utf8');
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomic(path, `${JSON.stringify(doc, null, 2)}\n`);
 }
 
 export async function readJsonReport(path: string): Promise<JsonReport> {
@@ -147,7 +164,8 @@ export interface MergeOptions {
  * Merges reports of concurrent shards of one run: metrics exactly (MetricsRecorder.merge), the
  * union of their threshold specs re-evaluated on the merged metrics. Thresholds on derived
  * metrics fail (no samples) unless `derived` is given (shards' derived values and serverStats
- * can't be combined and are dropped). config lists each shard's config.
+ * can't be combined and are dropped, and so are the shards' time series, batch timelines and
+ * sweeps). config lists each shard's config.
  * exitCode: 1 when a merged threshold failed, else the highest shard exit code.
  */
 export function mergeReports(docs: JsonReport[], opts: MergeOptions = {}): JsonReport {

@@ -5,10 +5,13 @@
  *   title · requests table · failures · batch workflow · other trends · other counters
  *   · extra sections (caller's) · thresholds · `RESULT: PASS|FAIL (...)` as the very last line
  *
- * Plain ASCII, no colors; columns only depend on the data (and `width` when given), so logs of
- * non-TTY runs are stable.
+ * Each metric appears once: the trends and counters the online sections print (LLM table,
+ * overhead header; the caller passes them as extra sections) are left out of the generic tables.
+ * No colors; plain ASCII but for the thresholds' ✓/✗; columns only depend on the data (and
+ * `width` when given), so logs of non-TTY runs are stable.
  */
 import type { MetricsSnapshot, RequestStats, TrendStats } from '../metrics/types.js';
+import { onlineSectionMetrics } from '../scenarios/online/report.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import { fmtDuration, fmtFixed, fmtMs, fmtNum, renderTable, type Align, type TableOptions } from './format.js';
 
@@ -140,33 +143,57 @@ export function renderBatchSection(snapshot: MetricsSnapshot, opts: TableOptions
   return out.join('\n');
 }
 
-/** Every trend the batch section does not show (ttft, itl, tokens_per_second ...). */
+/** Every trend neither the batch section nor the online sections show (output_tokens ...), by name. */
 export function renderTrendsSection(snapshot: MetricsSnapshot, opts: TableOptions = {}): string {
-  const batch = new Set(batchTrends(snapshot).map((t) => t.name));
-  const rest = Object.values(snapshot.trends).filter((t) => !batch.has(t.name));
+  const shown = new Set([...batchTrends(snapshot).map((t) => t.name), ...onlineSectionMetrics(snapshot).trends]);
+  const rest = Object.values(snapshot.trends)
+    .filter((t) => !shown.has(t.name))
+    .sort((a, b) => cmp(a.name, b.name));
   if (rest.length === 0) return '';
   return ['Other trends', ...renderTrendTable(rest, opts)].join('\n');
 }
 
-/** Every counter the batch section does not show. */
+/** Every counter neither the batch section nor the online sections show, sorted by name. */
 export function renderCountersSection(snapshot: MetricsSnapshot): string {
-  const rest = Object.entries(snapshot.counters).filter(([k]) => !isBatchCounter(k));
+  const online = onlineSectionMetrics(snapshot).counters;
+  const rest = Object.entries(snapshot.counters)
+    .filter(([k]) => !isBatchCounter(k) && !online.has(k))
+    .sort(([a], [b]) => cmp(a, b));
   if (rest.length === 0) return '';
   const w = Math.max(...rest.map(([k]) => k.length));
   return ['Counters', ...rest.map(([k, v]) => `${k.padEnd(w)}  ${fmtNum(v)}`)].join('\n');
 }
 
-/** One line per threshold: PASS/FAIL, the expression, observed value and bound. */
+/** The condition part of a threshold (`p(95)<=1000` of `http_req_duration: p(95)<=1000`). */
+export function thresholdCondition(r: ThresholdResult): string {
+  const prefix = `${r.metric}:`;
+  return r.source.startsWith(prefix) ? r.source.slice(prefix.length).trim() : `${r.aggregation}${r.op}${fmtNum(r.threshold)}`;
+}
+
+/** `p(95)=123.4`, or `p(95)=n/a (no samples)` when nothing was observed. */
+export function thresholdObserved(r: ThresholdResult): string {
+  const value = r.observed === null ? 'n/a' : fmtNum(r.observed);
+  const note = r.note ? ` (${r.note})` : '';
+  return `${r.aggregation}=${value}${note}`;
+}
+
+/**
+ * k6-style: thresholds grouped by metric (in the order given), one line each with ✓ or ✗, the
+ * condition and the observed value:
+ *
+ *     http_req_duration
+ *       ✓ 'p(95)<=1000' p(95)=123.4
+ */
 export function renderThresholdsSection(results: ThresholdResult[]): string {
   if (results.length === 0) return '';
-  const w = Math.max(...results.map((r) => r.source.length));
-  const lines = results.map((r) => {
-    const verdict = r.passed ? 'PASS' : 'FAIL';
-    const observed = r.observed === null ? `observed n/a (${r.note ?? 'no value'})` : `observed ${fmtNum(r.observed)}`;
-    const note = r.observed !== null && r.note ? ` (${r.note})` : '';
-    return `${verdict}  ${r.source.padEnd(w)}  ${observed}, bound ${r.op} ${fmtNum(r.threshold)}${note}`;
-  });
-  return ['Thresholds', ...lines].join('\n');
+  const byMetric = new Map<string, ThresholdResult[]>();
+  for (const r of results) byMetric.set(r.metric, [...(byMetric.get(r.metric) ?? []), r]);
+  const lines = ['Thresholds'];
+  for (const [metric, rs] of byMetric) {
+    lines.push(`  ${metric}`);
+    for (const r of rs) lines.push(`    ${r.passed ? '✓' : '✗'} '${thresholdCondition(r)}' ${thresholdObserved(r)}`);
+  }
+  return lines.join('\n');
 }
 
 /** `RESULT: PASS`, `RESULT: FAIL (n of m thresholds failed)` or `RESULT: INTERRUPTED (...)`. */

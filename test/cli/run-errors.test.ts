@@ -111,20 +111,20 @@ describe('thresholds decide the exit code', () => {
   it('exit 0 when all pass', async () => {
     const run = await runCli([...good(), '--threshold', 'POST /v1/files [upload]: p(99)<60000', '--threshold', 'integrity: count==0']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/PASS\s+POST \/v1\/files \[upload\]: p\(99\)<60000\s+observed/);
+    expect(run.stdout).toMatch(/^ {2}POST \/v1\/files \[upload\]\n {4}✓ 'p\(99\)<60000' p\(99\)=\d/m);
     expect(run.stdout.trim().split('\n').at(-1)).toBe('RESULT: PASS');
   });
 
   it('exit 1 when one fails, listed with its observed value', async () => {
     const run = await runCli([...good(), '--threshold', 'POST /v1/files [upload]: p(99)<0.001']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/FAIL\s+POST \/v1\/files \[upload\]: p\(99\)<0.001\s+observed \d/);
+    expect(run.stdout).toMatch(/^ {2}POST \/v1\/files \[upload\]\n {4}✗ 'p\(99\)<0.001' p\(99\)=\d/m);
     expect(run.stdout).toMatch(/RESULT: FAIL \(1 of 6 thresholds failed\)/);
   });
 
   it('P95_THRESHOLD_MS and ERROR_RATE_THRESHOLD set the default thresholds', async () => {
     const run = await runCli(good(), { env: { P95_THRESHOLD_MS: '0.001' } });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/FAIL\s+http_req_duration: p\(95\)<=0.001/);
+    expect(run.stdout).toMatch(/^ {2}http_req_duration\n {4}✗ 'p\(95\)<=0.001' p\(95\)=\d/m);
   });
 });

@@ -13,6 +13,8 @@ import { evaluateThresholds } from '../../src/thresholds/evaluate.js';
 import { parseThresholds } from '../../src/thresholds/parse.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { sampleSnapshot } from './fixture.js';
+import { onlineSummarySections } from '../../src/scenarios/online/report.js';
+import { LlmMetricNames, StreamTimer, recordStream } from '../../src/scenarios/online/stream-metrics.js';
 
 const cells = (line: string) => line.trim().split(/\s{2,}/);
 const lineWith = (text: string, needle: string) => {
@@ -82,18 +84,73 @@ describe('summary sections', () => {
     expect(counters).not.toContain('workflows_completed');
   });
 
-  it('thresholds verdict and result line', () => {
+  it('thresholds k6-style: grouped by metric, ✓/✗, condition and observed value', () => {
     const results = evaluateThresholds(
-      parseThresholds(['http_req_duration: p(95)<=1000', 'integrity: count==0', 'nope: avg<1']),
+      parseThresholds(['http_req_duration: p(95)<=1000', 'integrity: count==0', 'nope: avg<1', 'http_req_duration: p(99)<1, avg<5000']),
       s,
     );
-    const text = renderThresholdsSection(results);
-    expect(lineWith(text, 'http_req_duration')).toMatch(/^PASS {2}http_req_duration: p\(95\)<=1000 +observed [\d.]+, bound <= 1000$/);
-    expect(lineWith(text, 'integrity')).toMatch(/^FAIL {2}integrity: count==0 +observed 1, bound == 0$/);
-    expect(lineWith(text, 'nope')).toContain("observed n/a (unknown metric 'nope')");
-    expect(resultLine(results)).toBe('RESULT: FAIL (2 of 3 thresholds failed)');
+    const lines = renderThresholdsSection(results).split('\n');
+    expect(lines[0]).toBe('Thresholds');
+    expect(lines[1]).toBe('  http_req_duration');
+    expect(lines[2]).toMatch(/^ {4}✓ 'p\(95\)<=1000' p\(95\)=[\d.]+$/);
+    expect(lines[3]).toMatch(/^ {4}✗ 'p\(99\)<1' p\(99\)=[\d.]+$/);
+    expect(lines[4]).toMatch(/^ {4}✓ 'avg<5000' avg=[\d.]+$/);
+    expect(lines.slice(5)).toEqual(['  integrity', "    ✗ 'count==0' count=1", '  nope', "    ✗ 'avg<1' avg=n/a (unknown metric 'nope')"]);
+    expect(resultLine(results)).toBe('RESULT: FAIL (3 of 5 thresholds failed)');
     expect(resultLine(results.slice(0, 1))).toBe('RESULT: PASS');
     expect(resultLine([])).toBe('RESULT: PASS (no thresholds)');
+  });
+
+  it('counters are sorted by name', () => {
+    const r = new MetricsRecorder();
+    for (const name of ['zeta', 'alpha', 'iterations:chat', 'dropped_iterations']) r.count(name);
+    const names = renderCountersSection(r.snapshot()).split('\n').slice(1).map((l) => l.split(/\s+/)[0]);
+    expect(names).toEqual(['alpha', 'dropped_iterations', 'iterations:chat', 'zeta']);
+  });
+});
+
+describe('each metric appears once', () => {
+  it('LLM trends and token counters are left to the LLM table, with a run-wide row for several scenarios', () => {
+    const r = new MetricsRecorder();
+    const chat = new LlmMetricNames('chat', true);
+    const responses = new LlmMetricNames('responses', true);
+    for (const names of [chat, responses]) {
+      for (let i = 0; i < 3; i++) {
+        const t = new StreamTimer(0);
+        t.content(100);
+        t.content(120);
+        t.end(150);
+        recordStream(r, names, t, 2);
+      }
+    }
+    r.count('iterations:chat', 3);
+    const snapshot = r.snapshot();
+    const extra = onlineSummarySections(snapshot);
+    const text = renderSummary({ snapshot, thresholds: [], extraSections: extra });
+    const occurrences = (needle: RegExp) => text.split('\n').filter((l) => needle.test(l)).length;
+    for (const metric of ['ttft', 'itl', 'tpot', 'e2e', 'tokens_per_second', 'output_tokens_total']) {
+      expect(occurrences(new RegExp(`^${metric}(:|\\s)`)), metric).toBe(0);
+    }
+    // the LLM table: one row per scenario plus the run-wide row
+    const table = extra[0].split('\n');
+    expect(table.filter((l) => /^(chat|responses|all) /.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['chat', 'responses', 'all']);
+    expect(cells(lineWith(extra[0], 'all'))[1]).toBe('6'); // run-wide requests
+    // what the table does not show stays in the generic sections
+    expect(lineWith(text, 'output_tokens ')).toMatch(/^output_tokens +6 /);
+    expect(lineWith(text, 'iterations:chat')).toMatch(/iterations:chat +3$/);
+    expect(lineWith(text, 'output_tokens_counted_total')).toMatch(/ 12$/);
+  });
+
+  it('one scenario: no run-wide row (it would repeat the scenario row)', () => {
+    const r = new MetricsRecorder();
+    const t = new StreamTimer(0);
+    t.content(100);
+    t.end(150);
+    recordStream(r, new LlmMetricNames('chat', true), t, 1);
+    const extra = onlineSummarySections(r.snapshot());
+    expect(extra[0]).not.toMatch(/^all /m);
+    const rest = renderTrendsSection(r.snapshot()).split('\n').slice(3).map((l) => l.split(/\s+/)[0]);
+    expect(rest).toEqual(['output_tokens']);
   });
 });
 

@@ -42,17 +42,52 @@ export function aggregateTokensPerSecond(snapshot: MetricsSnapshot): number {
   return snapshot.elapsedSeconds > 0 ? total / snapshot.elapsedSeconds : 0;
 }
 
+/** Run-wide LLM trends have their own row only when several scenarios feed them. */
+const RUN_WIDE_ROW = 'all';
+const ROW_TRENDS = [METRIC.ttft, METRIC.itl, METRIC.tpot, METRIC.e2e, METRIC.tokensPerSecond];
+
+function llmRowKeys(snapshot: MetricsSnapshot): string[] {
+  const keys = llmScenarioKeys(snapshot);
+  // baseline requests never feed the run-wide trends: with one other scenario they equal its row
+  return keys.filter((k) => !k.endsWith(' baseline')).length > 1 ? [...keys, RUN_WIDE_ROW] : keys;
+}
+
+/**
+ * The trends and counters the online sections print, so the summary's generic tables leave
+ * them out (each metric once).
+ */
+export function onlineSectionMetrics(snapshot: MetricsSnapshot): { trends: Set<string>; counters: Set<string> } {
+  const trends = new Set<string>();
+  const counters = new Set<string>();
+  const keys = llmRowKeys(snapshot);
+  if (keys.length > 0) {
+    for (const k of keys) {
+      const suffix = k === RUN_WIDE_ROW ? '' : `:${k}`;
+      for (const m of ROW_TRENDS) trends.add(`${m}${suffix}`);
+      counters.add(`${METRIC.outputTokensTotal}${suffix}`);
+      counters.add(`${METRIC.source}:usage${suffix}`);
+      counters.add(`${METRIC.source}:counted${suffix}`);
+    }
+    // the run-wide figures are the single scenario's row, or the total line below the table
+    for (const m of ROW_TRENDS) trends.add(m);
+    for (const c of [METRIC.outputTokensTotal, `${METRIC.source}:usage`, `${METRIC.source}:counted`]) counters.add(c);
+  }
+  if (computeOverhead(snapshot).header) trends.add(METRIC.overheadHeader);
+  return { trends, counters };
+}
+
 /** LLM metrics per scenario: TTFT, ITL, TPOT, E2E (ms), output tokens, tokens/s, provenance. */
 export function llmMetricsSection(snapshot: MetricsSnapshot): string[] {
-  const keys = llmScenarioKeys(snapshot);
+  const keys = llmRowKeys(snapshot);
   if (keys.length === 0) return [];
   const t = (name: string): TrendStats | undefined => snapshot.trends[name];
   const rows = keys.map((k) => {
-    const ttft = t(`${METRIC.ttft}:${k}`);
-    const itl = t(`${METRIC.itl}:${k}`);
-    const tpot = t(`${METRIC.tpot}:${k}`);
-    const e2e = t(`${METRIC.e2e}:${k}`);
-    const tps = t(`${METRIC.tokensPerSecond}:${k}`);
+    const suffix = k === RUN_WIDE_ROW ? '' : `:${k}`;
+    const ttft = t(`${METRIC.ttft}${suffix}`);
+    const itl = t(`${METRIC.itl}${suffix}`);
+    const tpot = t(`${METRIC.tpot}${suffix}`);
+    const e2e = t(`${METRIC.e2e}${suffix}`);
+    const tps = t(`${METRIC.tokensPerSecond}${suffix}`);
     return [
       k,
       String(tps?.count ?? 0),
@@ -65,9 +100,9 @@ export function llmMetricsSection(snapshot: MetricsSnapshot): string[] {
       fmt(tpot?.p50, 2),
       fmt(e2e?.p50),
       fmt(e2e?.p95),
-      String(snapshot.counters[`${METRIC.outputTokensTotal}:${k}`] ?? 0),
+      String(snapshot.counters[`${METRIC.outputTokensTotal}${suffix}`] ?? 0),
       fmt(tps?.p50),
-      tokenProvenance(snapshot, k),
+      tokenProvenance(snapshot, k === RUN_WIDE_ROW ? '' : k),
     ];
   });
   const total = snapshot.counters[METRIC.outputTokensTotal] ?? 0;

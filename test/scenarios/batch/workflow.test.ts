@@ -58,7 +58,7 @@ describe('a failed batch workflow', () => {
     ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/Failures\n.*\n-+\n\s*\d+\s+batch workflow\s+poll: not terminal after 3 polls/);
-    expect(run.stdout).toMatch(/FAIL\s+workflows_failed: count==0\s+observed [1-9]/);
+    expect(run.stdout).toMatch(/^ {2}workflows_failed\n {4}✗ 'count==0' count=[1-9]/m);
     expect(run.stdout).toMatch(/^RESULT: FAIL \(1 of 5 thresholds failed\)$/m);
     const report = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8')) as { metrics: MetricsSnapshot; exitCode: number };
     expect(report.exitCode).toBe(1);
