@@ -5,6 +5,7 @@
  * in each status.
  */
 import { performance } from 'node:perf_hooks';
+import { onAbort } from '../../engine/abort-hub.js';
 import { backOff } from 'exponential-backoff';
 import { CheckFailure } from '../../http/errors.js';
 import { readJson } from '../../http/client.js';
@@ -76,11 +77,9 @@ export async function pollUntilTerminal(
   // the backoff's own sleep cannot be cancelled: on abort we stop waiting for it, and the next
   // attempt it makes ends at once (pollOnce checks the signal before sending anything)
   polling.catch(() => undefined);
-  let onAbort = () => {};
+  let cancelWait = (): void => undefined;
   const stopped = new Promise<'stopped'>((resolve) => {
-    onAbort = () => resolve('stopped');
-    if (ctx.signal.aborted) resolve('stopped');
-    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+    cancelWait = onAbort(ctx.signal, () => resolve('stopped'));
   });
 
   try {
@@ -93,7 +92,7 @@ export async function pollUntilTerminal(
     const reason = polls >= poll.maxPolls ? `poll: not terminal after ${polls} polls` : `poll: not terminal after max wait`;
     return { ok: false, reason, polls, batch: last };
   } finally {
-    // the run signal lives as long as the run: one listener per workflow would pile up
-    ctx.signal.removeEventListener('abort', onAbort);
+    // the run signal lives as long as the run: a waiter per workflow would pile up
+    cancelWait();
   }
 }
