@@ -13,6 +13,7 @@ import { buildJsonReport, writeJsonReport, type JsonReport } from '../report/jso
 import { ProgressPrinter } from '../report/progress.js';
 import { renderSummary } from '../report/summary.js';
 import { onlineSummarySections } from '../scenarios/online/report.js';
+import { renderWorkersSection } from '../workers/report.js';
 import { reconcileWithServer } from './reconcile.js';
 
 const require = createRequire(import.meta.url);
@@ -57,6 +58,8 @@ export class ProgressReporter {
 export function renderRunReport(result: RunResult, config: RunConfig): string {
   const extra = onlineSummarySections(result.metrics, { overheadHeader: config.target.overheadHeader });
   if (result.serverStats) extra.push(reconcileWithServer(result.metrics, result.serverStats).text);
+  if (result.workers) extra.push(renderWorkersSection(result.workers, result.coordinator?.cpuSeconds));
+  const incomplete = result.workers?.filter((w) => w.state !== 'finished').map((w) => `${w.name} ${w.state}`);
   return redactor.redact(
     renderSummary({
       snapshot: result.metrics,
@@ -64,6 +67,7 @@ export function renderRunReport(result: RunResult, config: RunConfig): string {
       title: `batch-load ${VERSION} · run ${result.runId}${result.interrupted ? ' · INTERRUPTED (partial)' : ''}`,
       extraSections: extra.filter((s) => s.trim() !== ''),
       interrupted: result.interrupted,
+      ...(incomplete && incomplete.length > 0 ? { incomplete: incomplete.join(', ') } : {}),
     }),
   );
 }
@@ -83,7 +87,8 @@ export function runJsonReport(result: RunResult, config: RunConfig, extra: Parti
     exitCode: result.exitCode,
     interrupted: result.interrupted,
   });
-  return { ...doc, derived: result.derived, serverStats: result.serverStats, ...extra };
+  const scaleOut = result.workers ? { workers: result.workers, ...(result.coordinator ? { coordinator: result.coordinator } : {}) } : {};
+  return { ...doc, derived: result.derived, serverStats: result.serverStats, ...scaleOut, ...extra };
 }
 
 /** Writes --json and --csv outputs; returns the paths written. */

@@ -8,20 +8,30 @@ import { apiBaseFor } from '../config/target.js';
 import type { RunConfig } from '../config/types.js';
 import { redactor } from '../http/redact.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
-import { judgeRun, runLoadTest, type RunResult } from '../engine/runner.js';
+import { judgeRun, runLoadTest, type RunHooks, type RunResult } from '../engine/runner.js';
+import type { MetricsSnapshot } from '../metrics/types.js';
+import { localToken, runCoordinated, type ScaleOptions } from '../workers/coordinator.js';
+import { parseWorkerCount } from '../workers/count.js';
+import { checkSplit } from '../workers/split.js';
 import { rawFromArgv } from '../options/cli.js';
 import { RUN_OPTIONS } from '../options/run-options.js';
 import { flagOf } from '../options/spec.js';
-import { ProgressReporter, renderRunReport, writeRunOutputs, writeRunOutputsSync } from './report-output.js';
+import { ProgressReporter, renderRunReport, VERSION, writeRunOutputs, writeRunOutputsSync } from './report-output.js';
 import { onCrashWrite } from './crash.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { runBurstCommand } from './burst-command.js';
 
 /** Flags that do not apply to burst mode: refused rather than silently ignored. */
-const NOT_IN_BURST = ['json', 'csv', 'threshold', 'rate', 'iterations'] as const;
+const NOT_IN_BURST = ['json', 'csv', 'threshold', 'rate', 'iterations', 'workers'] as const;
 
-export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): Promise<number> {
+/**
+ * `scale`: how the load is spread over worker processes, given the run's config (`--workers N`
+ * or `batch-load coordinator`); a ConfigError from it is bad usage (exit 2).
+ */
+export type ScaleFor = (config: RunConfig) => ScaleOptions | undefined;
+
+export async function runRunCommand(argv: Record<string, unknown>, io: CliIO, scaleFor?: ScaleFor): Promise<number> {
   const err = (line: string) => io.stderr.write(`batch-load: ${redactor.redact(line)}\n`);
   for (const spec of RUN_OPTIONS) {
     if ('ignored' in spec && argv[flagOf(spec)] !== undefined) {
@@ -50,21 +60,31 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
     }
     return runBurstCommand(config, { burst: raw.burst, minSuccess: raw.minSuccess, scenario: raw.scenario }, io);
   }
+  let scale: ScaleOptions | undefined;
+  try {
+    scale = scaleFor ? scaleFor(config) : raw.workers !== undefined ? localScale(config, String(raw.workers)) : undefined;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    err(e.message);
+    return EXIT.USAGE;
+  }
 
   const out = (line: string) => io.stdout.write(`${redactor.redact(line)}\n`);
   const progress = new ProgressReporter(io.stdout, config);
   const recorder = new MetricsRecorder();
   let started: RunConfig | undefined;
+  // what was counted so far: this process's recorder, or the workers' figures merged
+  let counted = () => recorder.snapshot();
   // a crash mid-run: what was counted is printed and written (synchronously), then exit 4
   const stopCrashWrite = onCrashWrite((error) => {
-    const partial = partialResult(started ?? config, recorder);
+    const partial = partialResult(started ?? config, counted());
     out(renderRunReport(partial, config));
     out(`CRASHED: ${error}; the report above holds what was counted until then.`);
     for (const file of writeRunOutputsSync(partial, config, error)) out(`Wrote ${file}`);
   });
   let result: RunResult;
   try {
-    result = await runLoadTest(config, {
+    const hooks: RunHooks = {
       signal: io.signal,
       recorder,
       log: (line) => progress.log(line),
@@ -75,10 +95,13 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
             ? `No --host given: running against the embedded mock server at ${c.target.host} (batch-load mock)`
             : `Target: ${apiBaseFor(c.target, c.target.host)}`,
         );
-        out(describeLoad(c));
+        out(describeLoad(c, scale?.expected));
       },
       onProgress: (p) => progress.update(p),
-    });
+    };
+    result = scale
+      ? await runCoordinated(config, { ...scale, onHub: (hub) => (counted = () => hub.metrics(recorder.snapshot())) }, hooks)
+      : await runLoadTest(config, hooks);
   } catch (e) {
     stopCrashWrite();
     if (e instanceof StartError || e instanceof ConfigError) {
@@ -103,9 +126,8 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
   return result.exitCode;
 }
 
-/** A RunResult from what the recorder holds now (for a crash report). */
-function partialResult(config: RunConfig, recorder: MetricsRecorder): RunResult {
-  const metrics = recorder.snapshot();
+/** A RunResult from what was counted until now (for a crash report). */
+function partialResult(config: RunConfig, metrics: MetricsSnapshot): RunResult {
   const verdict = judgeRun(config, metrics, true);
   return {
     runId: config.runId,
@@ -119,9 +141,17 @@ function partialResult(config: RunConfig, recorder: MetricsRecorder): RunResult 
   };
 }
 
-function describeLoad(c: RunConfig): string {
+function describeLoad(c: RunConfig, workers?: number): string {
   const mix = c.scenarios.map((s) => (c.scenarios.length > 1 ? `${s.name}:${s.weight}` : s.name)).join(',');
   const shape = c.arrivalRate > 0 ? `${c.arrivalRate}/s open model, max ${c.users} in flight` : `${c.users} users at ${c.spawnRate}/s`;
   const data = c.batch ? `, data ${c.batch.filename} (${c.batch.lines} requests)` : '';
-  return `Run ${c.runId}: ${mix}, ${shape}, run time ${c.runTimeMs / 1000}s${c.preset ? ` (preset ${c.preset})` : ''}${data}`;
+  const split = workers ? `, split over ${workers} worker${workers === 1 ? '' : 's'}` : '';
+  return `Run ${c.runId}: ${mix}, ${shape}${split}, run time ${c.runTimeMs / 1000}s${c.preset ? ` (preset ${c.preset})` : ''}${data}`;
+}
+
+/** `--workers N` on this machine: loopback, free ports, a token nobody has to type. */
+function localScale(config: RunConfig, value: string): ScaleOptions {
+  const expected = parseWorkerCount(value);
+  checkSplit(config, expected);
+  return { expected, bind: '127.0.0.1', port: 0, mockPort: 0, token: localToken(), readyTimeoutMs: 60_000, local: true, version: VERSION };
 }

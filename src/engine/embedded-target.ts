@@ -8,12 +8,13 @@ import { startMockServer, type MockServer } from '../mock/index.js';
 
 const DEFAULT_KEY_PATHS = ['/admin/api/v1/users/current/api-keys', '/ai/admin/api-keys'];
 
-export async function startEmbeddedTarget(auth: AuthConfig): Promise<MockServer> {
+/** `listen`: where it listens (default 127.0.0.1, a free port); a scale-out coordinator serves it to its workers. */
+export async function startEmbeddedTarget(auth: AuthConfig, listen: { host: string; port: number } = { host: '127.0.0.1', port: 0 }): Promise<MockServer> {
   const endpointPath = /^https?:\/\//i.test(auth.apiKeyEndpoint) ? new URL(auth.apiKeyEndpoint).pathname : auth.apiKeyEndpoint;
   const apiKeyPaths = [...new Set([...DEFAULT_KEY_PATHS, endpointPath.startsWith('/') ? endpointPath : `/${endpointPath}`])];
   return startMockServer({
-    port: 0,
-    host: '127.0.0.1',
+    port: listen.port,
+    host: listen.host,
     auth: {
       adminUser: auth.basicAuthUsername,
       adminPassword: auth.basicAuthPassword,

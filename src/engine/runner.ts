@@ -18,6 +18,8 @@ import type { Scenario } from '../scenarios/types.js';
 import { evaluateThresholds } from '../thresholds/evaluate.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import { makeContext, makeThink, type RunSignals } from './context.js';
+import { LoadGauge, type LoadFigures } from './load-gauge.js';
+import type { WorkerReport } from '../workers/report.js';
 import { startEmbeddedTarget } from './embedded-target.js';
 import { runClosedModel, runOpenModel, type ExecutorState } from './executors.js';
 import { createRandom, weightedPicker } from './random.js';
@@ -31,6 +33,10 @@ export interface ProgressInfo {
   elapsedMs: number;
   runTimeMs: number;
   users: number;
+  /** this process's CPU and event-loop lag over the interval (is the generator saturated?) */
+  load?: LoadFigures;
+  /** scale-out runs: workers not lost (running or done), expected, and lost (the coordinator's progress) */
+  workers?: { running: number; expected: number; lost: number };
   interval: IntervalStats;
   totals: { requests: number; failures: number };
   workflowsDone: number;
@@ -49,6 +55,30 @@ export interface RunHooks {
   onStart?: (config: RunConfig) => void;
   /** supply a recorder to observe the run live (serve's /metrics) */
   recorder?: MetricsRecorder;
+  /**
+   * Awaited once the target is reachable and the shared key known, just before load starts
+   * (scale-out: workers wait here for the common start; the coordinator hands out the shares and
+   * waits until every worker is ready). Throwing a StartError ends the run before any load.
+   */
+  beforeLoad?: (config: RunConfig, apiKey: string | undefined) => Promise<void>;
+  /** added to every virtual user's id (scale-out: ids stay unique across workers) */
+  userIdOffset?: number;
+  /** where the embedded mock listens (default 127.0.0.1 on a free port) */
+  embeddedListen?: { host: string; port: number };
+  /** the load runs elsewhere (scale-out coordinator): it replaces the local executor */
+  remote?: RemoteLoad;
+}
+
+/** Load run by other processes: the runner prepares the target and key, judges the result. */
+export interface RemoteLoad {
+  /** runs until the load is over; stops at once when `signals.aborted` fires */
+  run(signals: RunSignals): Promise<void>;
+  /** live progress figures (the runner adds the clock) */
+  progress(): Omit<ProgressInfo, 'elapsedMs' | 'runTimeMs' | 'final'>;
+  /** the runner's progress ticks come this long after the load's own (whose figures they show) */
+  readonly progressLagMs: number;
+  /** the whole run's metrics: the remote load's merged with the runner's own (the key bootstrap) */
+  metrics(own: MetricsSnapshot): MetricsSnapshot;
 }
 
 export interface RunResult {
@@ -59,13 +89,17 @@ export interface RunResult {
   metrics: MetricsSnapshot;
   thresholds: ThresholdResult[];
   passed: boolean;
-  /** 0 all thresholds passed, 1 one failed, 5 interrupted (cli/exit-codes.ts) */
-  exitCode: 0 | 1 | 5;
+  /** 0 all thresholds passed, 1 one failed, 5 interrupted, 6 a worker was lost (cli/exit-codes.ts) */
+  exitCode: 0 | 1 | 5 | 6;
   interrupted: boolean;
   /** extra metric values thresholds can name (e.g. proxy overhead) */
   derived: Record<string, Partial<Record<string, number>>>;
   /** the embedded mock's own counts, for reconciliation (embedded runs only) */
   serverStats?: MockStats;
+  /** scale-out runs: each worker's share and what it reported */
+  workers?: WorkerReport[];
+  /** scale-out runs: the coordinator process (its CPU includes the embedded mock's when it serves the run) */
+  coordinator?: { cpuSeconds: number };
 }
 
 export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
@@ -74,7 +108,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
   // (a key the run creates is registered for the process: see below)
   const forgetSecrets = [redactor.addScoped(input.auth.apiKey), redactor.addScoped(input.auth.basicAuthPassword)];
 
-  const mock = input.target.embedded ? await startEmbeddedTarget(input.auth) : undefined;
+  const mock = input.target.embedded ? await startEmbeddedTarget(input.auth, hooks.embeddedListen) : undefined;
   const config: RunConfig = mock ? { ...input, target: { ...input.target, host: mock.url } } : input;
   const apiBase = apiBaseFor(config.target, config.target.host);
 
@@ -124,6 +158,11 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     for (const { scenario } of scenarios) for (const name of scenario.counters ?? []) recorder.count(name, 0);
     recorder.count('scenario_errors', 0);
     hooks.onStart?.(config);
+    await hooks.beforeLoad?.(config, key);
+    if (interrupted) throw new StartError('interrupted before the load started');
+    // rates cover the load, not the set-up (a coordinator may wait minutes for its workers)
+    recorder.restartClock();
+    const gauge = new LoadGauge();
     const started = performance.now();
     const startedAt = new Date().toISOString();
     const state: ExecutorState = { activeUsers: 0, iterationsStarted: 0 };
@@ -136,6 +175,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       failed: `iterations_failed:${s.scenario.name}`,
     }));
     const pick = weightedPicker(mix, random);
+    const userIdOffset = hooks.userIdOffset ?? 0;
     // the open model has no think time: one shared no-op instead of a closure per iteration
     const noThink = makeThink(config, random, stopping.signal, false);
     const iterate = async (userId: number, iteration: number, scheduledAtMs?: number) => {
@@ -144,7 +184,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       const entry = pick();
       const scenario: Scenario = entry.scenario;
       const open = scheduledAtMs !== undefined;
-      const ctx = makeContext(config, http, recorder, authHeaders, signals, random, log, userId, iteration, !open, open ? noThink : undefined);
+      const ctx = makeContext(config, http, recorder, authHeaders, signals, random, log, userId + userIdOffset, iteration, !open, open ? noThink : undefined);
       if (open) ctx.scheduledAtMs = scheduledAtMs;
       recorder.count(entry.started);
       try {
@@ -161,16 +201,20 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
 
     const runTimer = setTimeout(() => stopping.abort(), config.runTimeMs);
     const liveSnapshot = () => recorder.snapshot(undefined, { histograms: false });
+    const local = () => ({
+      users: state.activeUsers,
+      load: gauge.take(),
+      interval: recorder.takeInterval(),
+      totals: recorder.totals(),
+      workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
+      snapshot: liveSnapshot,
+    });
     const progress = (final: boolean) => {
       try {
         hooks.onProgress?.({
           elapsedMs: performance.now() - started,
           runTimeMs: config.runTimeMs,
-          users: state.activeUsers,
-          interval: recorder.takeInterval(),
-          totals: recorder.totals(),
-          workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
-          snapshot: liveSnapshot,
+          ...(hooks.remote ? hooks.remote.progress() : local()),
           ...(final ? { final } : {}),
         });
       } catch (err) {
@@ -178,11 +222,18 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
         log(`progress output failed: ${(err as Error).message}`);
       }
     };
-    const progressTimer = setInterval(() => progress(false), config.output.progressIntervalMs);
-    progressTimer.unref();
+    let progressTimer: NodeJS.Timeout | undefined;
+    const tickEvery = () => {
+      progressTimer = setInterval(() => progress(false), config.output.progressIntervalMs);
+      progressTimer.unref();
+    };
+    // remote load: tick a little after the workers do, so their intervals have arrived
+    const phase = hooks.remote ? setTimeout(tickEvery, hooks.remote.progressLagMs).unref() : undefined;
+    if (!phase) tickEvery();
 
-    const executor =
-      config.arrivalRate > 0
+    const executor = hooks.remote
+      ? hooks.remote.run(signals)
+      : config.arrivalRate > 0
         ? runOpenModel(config, state, stopping.signal, iterate, recorder, budgetSpent)
         : runClosedModel(config, state, stopping.signal, iterate, makeThink(config, random, stopping.signal), budgetSpent);
 
@@ -202,11 +253,13 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       }
     }
     await executor;
+    clearTimeout(phase);
     clearInterval(progressTimer);
     // the last partial interval (the whole run when it was shorter than one interval)
     progress(true);
+    gauge.stop();
 
-    const metrics = recorder.snapshot();
+    const metrics = hooks.remote ? hooks.remote.metrics(recorder.snapshot()) : recorder.snapshot();
     const { derived, thresholds, passed, exitCode } = judgeRun(config, metrics, interrupted);
     return {
       runId: config.runId,

@@ -270,6 +270,15 @@ export class MetricsRecorder implements Recorder {
     return view;
   }
 
+  /**
+   * The run clock (and the current interval) restart at `now`; every sample stays. Rates then
+   * cover the load, not the set-up before it (the key bootstrap, waiting for workers).
+   */
+  restartClock(now?: number): void {
+    this.startMs = now ?? this.clock();
+    this.intervalStartMs = this.startMs;
+  }
+
   /** Forgets everything; the run clock restarts at `now`. */
   reset(now?: number): void {
     this.startMs = now ?? this.clock();

@@ -8,6 +8,7 @@
  * --stop-timeout), so those are the names.
  */
 import { parseHost } from '../config/target.js';
+import { checkWorkerCount } from '../workers/count.js';
 import { type OptionSpec, type ValueOfType } from './spec.js';
 
 export const GROUPS = {
@@ -18,6 +19,7 @@ export const GROUPS = {
   checks: 'Thresholds:',
   output: 'Output:',
   burst: 'Burst mode:',
+  scale: 'Scale-out:',
   locust: 'Locust flags accepted and ignored (a note on stderr says why):',
 } as const;
 
@@ -156,6 +158,11 @@ export const RUN_OPTIONS = [
     describe: 'Burst mode: one pre-flight request, then N at once; prints each, then stats' },
   { key: 'minSuccess', type: 'string', group: GROUPS.burst, default: '90%', chart: false, serveRefused: 'not available in serve',
     describe: 'Burst mode: a success rate below this fails the run (0.9, 90 or 90%)' },
+
+  // -- scale-out
+  { key: 'workers', alias: ['processes'], type: 'string', group: GROUPS.scale, pattern: '^(auto|-1|[1-9][0-9]{0,3})$', check: checkWorkerCount,
+    chart: false, serveRefused: 'serve runs each test in its own process', defaultText: 'one process',
+    describe: 'Generate the load with N worker processes on this machine (auto or -1: one per CPU core), merged exactly into one run' },
 
   // -- accepted and ignored (Locust)
   { key: 'html', type: 'string', group: GROUPS.locust, chart: false, serveRefused: 'not applicable to serve',

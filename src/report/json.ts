@@ -10,6 +10,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
+import { computeOverhead } from '../scenarios/online/overhead.js';
 import { evaluateThresholds, type DerivedMetrics } from '../thresholds/evaluate.js';
 import type { ThresholdResult, ThresholdSpec } from '../thresholds/types.js';
 import type { BatchTimeline } from './batch-timeline.js';
@@ -17,6 +18,7 @@ import type { BurstSection } from './burst.js';
 import type { SweepSection } from './sweep.js';
 import type { TimeSeriesPoint } from './timeseries.js';
 import { writeFileAtomic } from './write-file.js';
+import type { WorkerReport } from '../workers/report.js';
 
 export const REPORT_TOOL = 'batch-load';
 export const REDACTED = '***';
@@ -46,6 +48,10 @@ export interface JsonReport {
   sweep?: SweepSection;
   /** burst mode's own figures (buildBurstJsonReport) */
   burst?: BurstSection;
+  /** scale-out runs: each worker's share, what it reported, and whether it was lost */
+  workers?: WorkerReport[];
+  /** scale-out runs: the coordinator process's CPU time */
+  coordinator?: { cpuSeconds: number };
 }
 
 /** The optional sections, passed through as given. */
@@ -156,29 +162,32 @@ export interface MergeOptions {
   runId?: string;
   /** version to stamp; default the first report's */
   version?: string;
-  /** derived metric values for the merged run (they can't be merged from the reports) */
+  /** derived metric values for the merged run; default: recomputed from the merged histograms */
   derived?: DerivedMetrics;
+  /** more thresholds to judge on the merge, besides the union of the reports' own */
+  thresholds?: ThresholdSpec[];
 }
 
 /**
  * Merges reports of concurrent shards of one run: metrics exactly (MetricsRecorder.merge), the
- * union of their threshold specs re-evaluated on the merged metrics. Thresholds on derived
- * metrics fail (no samples) unless `derived` is given (shards' derived values and serverStats
- * can't be combined and are dropped, and so are the shards' time series, batch timelines and
- * sweeps). config lists each shard's config.
+ * union of their threshold specs (plus `opts.thresholds`) re-evaluated on the merged metrics,
+ * derived metrics (proxy overhead) recomputed from the merged histograms (the shards' own
+ * derived values are percentiles, which do not add up). serverStats can't be combined and are
+ * dropped, and so are the shards' time series, batch timelines and sweeps. config lists each
+ * shard's config.
  * exitCode: 1 when a merged threshold failed, else the highest shard exit code.
  */
 export function mergeReports(docs: JsonReport[], opts: MergeOptions = {}): JsonReport {
   if (docs.length === 0) throw new Error('no reports to merge');
   const metrics = MetricsRecorder.merge(docs.map((d) => d.metrics));
   const specs = new Map<string, ThresholdSpec>();
+  const add = (spec: ThresholdSpec) => specs.set(JSON.stringify({ ...spec, source: undefined }), spec);
   for (const d of docs) {
-    for (const t of d.thresholds) {
-      const spec: ThresholdSpec = { source: t.source, metric: t.metric, aggregation: t.aggregation, op: t.op, value: t.threshold };
-      specs.set(JSON.stringify(spec), spec);
-    }
+    for (const t of d.thresholds) add({ source: t.source, metric: t.metric, aggregation: t.aggregation, op: t.op, value: t.threshold });
   }
-  const thresholds = evaluateThresholds([...specs.values()], metrics, opts.derived);
+  for (const spec of opts.thresholds ?? []) add(spec);
+  const derived = opts.derived ?? computeOverhead(metrics).derived;
+  const thresholds = evaluateThresholds([...specs.values()], metrics, derived);
   const passed = thresholds.every((t) => t.passed);
   const shardExit = Math.max(...docs.map((d) => d.exitCode));
   return {
@@ -193,5 +202,6 @@ export function mergeReports(docs: JsonReport[], opts: MergeOptions = {}): JsonR
     passed,
     exitCode: passed ? (shardExit === 1 ? 0 : shardExit) : 1,
     interrupted: docs.some((d) => d.interrupted),
+    ...(Object.keys(derived).length > 0 ? { derived } : {}),
   };
 }

@@ -5,6 +5,7 @@
  * the end of the screen, print the new one).
  */
 import type { MetricsSnapshot } from '../metrics/types.js';
+import { isSaturated, type LoadFigures } from '../engine/load-gauge.js';
 import { fmtDuration, fmtFixed, fmtMs, truncate } from './format.js';
 
 /** Same shape as the engine's ProgressInfo, so it can be passed straight through. */
@@ -20,6 +21,10 @@ export interface ProgressInput {
   workflowsDone?: number;
   /** per-name stats for the TTY block, built only when the block is drawn */
   snapshot?: () => MetricsSnapshot;
+  /** the generator's CPU and event-loop lag (a coordinator: its busiest worker's) */
+  load?: LoadFigures;
+  /** scale-out: workers not lost (running or done), expected, and lost */
+  workers?: { running: number; expected: number; lost: number };
 }
 
 function clock(input: ProgressInput): string {
@@ -37,9 +42,26 @@ function p95(input: ProgressInput): string {
   return input.interval.requests > 0 ? `${fmtMs(input.interval.p95)} ms` : '- ms';
 }
 
+/** `workers 4/4` (not lost/expected), `, 1 lost` */
+function workers(input: ProgressInput): string | undefined {
+  const w = input.workers;
+  return w ? `workers ${w.running}/${w.expected}${w.lost > 0 ? `, ${w.lost} lost` : ''}` : undefined;
+}
+
+/**
+ * Said only when a generator is saturated: its measurements then include time spent waiting in
+ * its own event loop, and more load needs more processes.
+ */
+function saturation(input: ProgressInput): string | undefined {
+  const l = input.load;
+  if (!l || !isSaturated(l)) return undefined;
+  return `CPU-bound: cpu ${Math.round(l.cpuPercent)}%, event-loop lag p99 ${fmtMs(l.lagP99Ms)} ms (${input.workers ? 'add workers' : 'use --workers'})`;
+}
+
 /**
  * `[1m05s/5m00s] users 10 | 42.50 req/s | 1200 reqs, 3 fails (0.25%) | p95 123 ms | batches 4`
- * (rate and p95 over the last interval, requests and failures in total).
+ * (rate and p95 over the last interval, requests and failures in total), then, for a scale-out
+ * run, `workers 4/4`, and when the generator is saturated a `CPU-bound: ...` note.
  */
 export function formatProgressLine(input: ProgressInput): string {
   const parts = [
@@ -49,17 +71,20 @@ export function formatProgressLine(input: ProgressInput): string {
     `p95 ${p95(input)}`,
   ];
   if (input.workflowsDone !== undefined && input.workflowsDone > 0) parts.push(`batches ${input.workflowsDone}`);
+  for (const extra of [workers(input), saturation(input)]) if (extra) parts.push(extra);
   return parts.join(' | ');
 }
 
 /** Multi-line block for a TTY; with a snapshot, the busiest request names follow (total counts). */
 export function formatProgressBlock(input: ProgressInput, snapshot?: MetricsSnapshot, maxNames = 8): string[] {
   const lines = [
-    `elapsed ${clock(input)}   users ${input.users}`,
+    `elapsed ${clock(input)}   users ${input.users}${input.workers ? `   ${workers(input)}` : ''}`,
     `interval: ${fmtFixed(input.interval.rps)} req/s, p95 ${p95(input)}`,
     `total:    ${input.totals.requests} reqs, ${failures(input)}` +
       (input.workflowsDone !== undefined && input.workflowsDone > 0 ? `, batches ${input.workflowsDone}` : ''),
   ];
+  const note = saturation(input);
+  if (note) lines.push(note);
   if (snapshot) {
     const top = Object.values(snapshot.requests)
       .sort((a, b) => b.count - a.count)

@@ -25,6 +25,8 @@ export interface SummaryInput {
   width?: number;
   /** the run was interrupted: the verdict line says so (a partial run is never a pass) */
   interrupted?: boolean;
+  /** what kept a scale-out run from its whole load (`worker 2 lost`): the verdict line says so */
+  incomplete?: string;
 }
 
 /** Status order of a batch's lifecycle, for the time-in-status rows. */
@@ -46,7 +48,7 @@ export function renderSummary(input: SummaryInput): string {
     ...(input.extraSections ?? []),
     renderThresholdsSection(thresholds),
   ];
-  return [...sections.map((s) => s.trimEnd()).filter((s) => s.length > 0), resultLine(thresholds, input.interrupted)].join('\n\n');
+  return [...sections.map((s) => s.trimEnd()).filter((s) => s.length > 0), resultLine(thresholds, input.interrupted, input.incomplete)].join('\n\n');
 }
 
 export function renderTitle(snapshot: MetricsSnapshot, title = 'batch-load summary'): string {
@@ -196,10 +198,11 @@ export function renderThresholdsSection(results: ThresholdResult[]): string {
   return lines.join('\n');
 }
 
-/** `RESULT: PASS`, `RESULT: FAIL (n of m thresholds failed)` or `RESULT: INTERRUPTED (...)`. */
-export function resultLine(results: ThresholdResult[], interrupted = false): string {
+/** `RESULT: PASS`, `RESULT: FAIL (n of m thresholds failed)`, `RESULT: INTERRUPTED (...)` or `RESULT: INCOMPLETE (...)`. */
+export function resultLine(results: ThresholdResult[], interrupted = false, incomplete?: string): string {
   const failed = results.filter((r) => !r.passed).length;
   if (interrupted) return `RESULT: INTERRUPTED (partial run, not judged; ${failed} of ${results.length} thresholds failed so far)`;
+  if (incomplete) return `RESULT: INCOMPLETE (${incomplete}: not the whole load, not judged a pass; ${failed} of ${results.length} thresholds failed on what was reported)`;
   if (failed === 0) return results.length === 0 ? 'RESULT: PASS (no thresholds)' : 'RESULT: PASS';
   return `RESULT: FAIL (${failed} of ${results.length} thresholds failed)`;
 }

@@ -4,11 +4,12 @@
  * labels so concurrent runs never collide; request names go in a `name` label (the recorder
  * bounds their number). Built from snapshots without histograms, so a scrape stays cheap.
  */
-import type { MetricsSnapshot, RequestStats } from '../metrics/types.js';
+import type { MetricsSnapshot } from '../metrics/types.js';
+import { Exposition } from '../report/prometheus.js';
 import { METRIC } from '../scenarios/online/stream-metrics.js';
 import type { RunRegistry, RunStatus } from './runs.js';
 
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+export { escapeLabelValue, formatValue, PROMETHEUS_CONTENT_TYPE } from '../report/prometheus.js';
 
 /** One test's numbers as /metrics shows them. */
 export interface MetricsSource {
@@ -18,56 +19,6 @@ export interface MetricsSource {
   status: RunStatus;
   users: number;
   snapshot: MetricsSnapshot;
-}
-
-/** Label value escaping of the text format: backslash, double quote, line feed. */
-export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function labels(pairs: Record<string, string>): string {
-  const body = Object.entries(pairs)
-    .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
-    .join(',');
-  return body ? `{${body}}` : '';
-}
-
-export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
-}
-
-const QUANTILES: Array<[string, keyof Pick<RequestStats, 'p50' | 'p90' | 'p95' | 'p99'>]> = [
-  ['0.5', 'p50'],
-  ['0.9', 'p90'],
-  ['0.95', 'p95'],
-  ['0.99', 'p99'],
-];
-
-class Exposition {
-  private readonly lines: string[] = [];
-
-  family(name: string, type: 'counter' | 'gauge' | 'summary', help: string, write: () => void): void {
-    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    write();
-  }
-
-  sample(name: string, l: Record<string, string>, value: number): void {
-    this.lines.push(`${name}${labels(l)} ${formatValue(value)}`);
-  }
-
-  /** Quantiles in ms, `_sum` (ms) and `_count` of one distribution. */
-  summary(name: string, l: Record<string, string>, d: { count: number; mean: number } & Record<'p50' | 'p90' | 'p95' | 'p99', number>): void {
-    for (const [q, key] of QUANTILES) this.sample(name, { ...l, quantile: q }, d[key]);
-    this.sample(`${name}_sum`, l, d.mean * d.count);
-    this.sample(`${name}_count`, l, d.count);
-  }
-
-  text(): string {
-    return `${this.lines.join('\n')}\n`;
-  }
 }
 
 export function renderMetrics(sources: MetricsSource[], activeRuns: number): string {
