@@ -15,6 +15,9 @@ import { writeJsonReport } from '../report/json.js';
 import { checkOutputPath } from '../config/output-paths.js';
 
 export async function runWorkerCommand(argv: Record<string, unknown>, io: CliIO): Promise<number> {
+  // a local worker's output goes to its coordinator through a pipe: when the coordinator dies the
+  // pipe breaks, and that must not crash the worker (it stops on the lost channel by itself)
+  for (const stream of [io.stdout, io.stderr]) stream.on('error', () => undefined);
   const err = (line: string) => io.stderr.write(`batch-load worker: ${redactor.redact(line)}\n`);
   const out = (line: string) => io.stdout.write(`${redactor.redact(line)}\n`);
   let values: Record<string, unknown>;

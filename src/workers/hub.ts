@@ -299,12 +299,10 @@ export class Hub implements RemoteLoad {
         s.conn.channel.close();
       }
     }
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      setTimeout(() => {
-        for (const s of this.sockets) s.destroy();
-      }, 200).unref();
-    });
+    // every worker has had its goodbye: nothing more to wait for (a hung peer must not hold the exit)
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
   }
 
   // ---- connections --------------------------------------------------------------------------
