@@ -13,6 +13,7 @@ import { installSignalHandlers } from './signals.js';
 import { mockCommandBuilder } from './mock-command.js';
 import { serveCommandBuilder } from './serve-command.js';
 import { dataCommandBuilder } from './data-command.js';
+import { compareCommandBuilder, reportCommandBuilder } from './report-command.js';
 
 class UsageError extends Error {}
 
@@ -62,6 +63,24 @@ export async function main(argv: string[], ioOverride?: CliIO): Promise<number> 
         async (a) => {
           const { runData } = await import('./data-command.js');
           exitCode = await runData(a as Record<string, unknown>, io);
+        },
+      )
+      .command(
+        'report <run>',
+        'Render a saved JSON report as HTML, CSV or JUnit',
+        (c) => reportCommandBuilder(c),
+        async (a) => {
+          const { runReport } = await import('./report-command.js');
+          exitCode = await runReport(a as Record<string, unknown>, io);
+        },
+      )
+      .command(
+        'compare <base> <new>',
+        'Compare two JSON reports: deltas per request name and trend, exit 1 on a regression beyond --max-regression',
+        (c) => compareCommandBuilder(c),
+        async (a) => {
+          const { runCompare } = await import('./report-command.js');
+          exitCode = await runCompare(a as Record<string, unknown>, io);
         },
       )
       .command(

@@ -26,6 +26,7 @@ import { SharedApiKey } from './shared-key.js';
 import { sleep } from './sleep.js';
 import { computeOverhead } from '../scenarios/online/overhead.js';
 import type { MockStats } from '../mock/index.js';
+import { TimeSeries, type TimeSeriesPoint } from '../report/timeseries.js';
 
 export interface ProgressInfo {
   elapsedMs: number;
@@ -66,6 +67,8 @@ export interface RunResult {
   derived: Record<string, Partial<Record<string, number>>>;
   /** the embedded mock's own counts, for reconciliation (embedded runs only) */
   serverStats?: MockStats;
+  /** one point per progress interval (bounded), for the JSON and HTML reports */
+  timeseries?: TimeSeriesPoint[];
 }
 
 export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
@@ -160,14 +163,31 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const budgetSpent = () => stopping.abort();
 
     const runTimer = setTimeout(() => stopping.abort(), config.runTimeMs);
+    // one point per progress interval, bounded (adjacent points merge past ~2,000)
+    const series = new TimeSeries();
     const liveSnapshot = () => recorder.snapshot(undefined, { histograms: false });
+    let startedAtLastTick = 0;
     const progress = (final: boolean) => {
+      const interval = recorder.takeInterval();
+      const starts = state.iterationsStarted - startedAtLastTick;
+      startedAtLastTick = state.iterationsStarted;
+      try {
+        series.add({
+          interval,
+          users: state.activeUsers,
+          targetUsers: config.users,
+          rate: interval.seconds > 0 ? starts / interval.seconds : 0,
+          targetRate: config.arrivalRate || undefined,
+        });
+      } catch (err) {
+        log(`time series failed: ${(err as Error).message}`);
+      }
       try {
         hooks.onProgress?.({
           elapsedMs: performance.now() - started,
           runTimeMs: config.runTimeMs,
           users: state.activeUsers,
-          interval: recorder.takeInterval(),
+          interval,
           totals: recorder.totals(),
           workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
           snapshot: liveSnapshot,
@@ -220,6 +240,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       interrupted,
       derived,
       serverStats: mock?.stats(),
+      timeseries: series.toJSON(),
     };
   } finally {
     hooks.signal?.removeEventListener('abort', onInterrupt);
