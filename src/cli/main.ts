@@ -5,7 +5,7 @@
  * (a run does not load the mock's or serve's code unless it needs it).
  */
 import yargs from 'yargs';
-import { addOptions } from '../options/cli.js';
+import { addOptions, PARSER_CONFIGURATION } from '../options/cli.js';
 import { RUN_OPTIONS } from '../options/run-options.js';
 import { EXIT, exitCodeHelp } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
@@ -33,7 +33,7 @@ export async function main(argv: string[], ioOverride?: CliIO): Promise<number> 
     let y = yargs()
       .scriptName('batch-load')
       // values stay the text typed: the option registry parses them (no silent 0x10 → 16)
-      .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
+      .parserConfiguration(PARSER_CONFIGURATION)
       .command(
         ['run', '$0'],
         'Run a load test (against the embedded mock server when no --host is given)',

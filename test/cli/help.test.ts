@@ -57,6 +57,16 @@ describe('--help', () => {
     expect([...flagNames(block.split('\n').map((l) => l.split('|')[1] ?? '').join('\n'))].sort()).toEqual([...helpFlags].sort());
   });
 
+  it('of `mock` names the flags of the README mock table', async () => {
+    const help = await runCli(['mock', '--help']);
+    const optionLines = help.stdout.split('\n').filter((l) => /^\s+-/.test(l)).map((l) => l.split(/\s{2,}/)[1] ?? '');
+    const helpFlags = flagNames(optionLines.join('\n'));
+    for (const builtin of ['help', 'version']) helpFlags.delete(builtin);
+    const table = /### Flags and config keys([\s\S]*?)\nExample YAML/.exec(readme)![1]!;
+    const readmeFlags = flagNames(table.split('\n').filter((l) => l.startsWith('|')).map((l) => l.split('|')[1] ?? '').join('\n'));
+    expect([...readmeFlags].sort()).toEqual([...helpFlags].sort());
+  });
+
   it('teaches: types, examples and the exit-code table', async () => {
     const { stdout } = await runCli(['--help']);
     expect(stdout).toMatch(/--users\s+Virtual users .*\[integer\]/s);
