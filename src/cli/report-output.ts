@@ -87,18 +87,39 @@ export function runJsonReport(result: RunResult, config: RunConfig, extra: Parti
     exitCode: result.exitCode,
     interrupted: result.interrupted,
   });
-  const scaleOut = result.workers ? { workers: result.workers, ...(result.coordinator ? { coordinator: result.coordinator } : {}) } : {};
-  return { ...doc, derived: result.derived, serverStats: result.serverStats, ...scaleOut, ...extra };
+  return {
+    ...doc,
+    derived: result.derived,
+    serverStats: result.serverStats,
+    ...(result.timeseries ? { timeseries: result.timeseries } : {}),
+    ...(result.workers ? { workers: result.workers } : {}),
+    ...(result.coordinator ? { coordinator: result.coordinator } : {}),
+    ...extra,
+  };
 }
 
-/** Writes --json and --csv outputs; returns the paths written. */
+/** Writes --json, --csv, --html and --junit outputs (all from the one JSON document); returns the paths written. */
 export async function writeRunOutputs(result: RunResult, config: RunConfig): Promise<string[]> {
   const written: string[] = [];
-  if (config.output.jsonFile) {
-    await writeJsonReport(config.output.jsonFile, runJsonReport(result, config));
-    written.push(config.output.jsonFile);
+  const { jsonFile, csvPrefix, htmlFile, junitFile } = config.output;
+  const doc = runJsonReport(result, config);
+  if (jsonFile) {
+    await writeJsonReport(jsonFile, doc);
+    written.push(jsonFile);
   }
-  if (config.output.csvPrefix) written.push(...(await writeCsvReports(config.output.csvPrefix, result.metrics)));
+  if (csvPrefix) written.push(...(await writeCsvReports(csvPrefix, result.metrics)));
+  if (htmlFile || junitFile) {
+    // the renderers are loaded only when asked for (uPlot is inlined into the page)
+    const { writeHtmlReport, writeJunitReport } = await import('../report/files.js');
+    if (htmlFile) {
+      await writeHtmlReport(htmlFile, doc);
+      written.push(htmlFile);
+    }
+    if (junitFile) {
+      await writeJunitReport(junitFile, doc);
+      written.push(junitFile);
+    }
+  }
   return written;
 }
 

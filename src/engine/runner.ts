@@ -28,11 +28,14 @@ import { SharedApiKey } from './shared-key.js';
 import { sleep } from './sleep.js';
 import { computeOverhead } from '../scenarios/online/overhead.js';
 import type { MockStats } from '../mock/index.js';
+import { TimeSeries, type TimeSeriesPoint } from '../report/timeseries.js';
 
 export interface ProgressInfo {
   elapsedMs: number;
   runTimeMs: number;
   users: number;
+  /** iterations started so far (all workers' for a scale-out run) */
+  iterationsStarted?: number;
   /** this process's CPU and event-loop lag over the interval (is the generator saturated?) */
   load?: LoadFigures;
   /** scale-out runs: workers not lost (running or done), expected, and lost (the coordinator's progress) */
@@ -96,6 +99,8 @@ export interface RunResult {
   derived: Record<string, Partial<Record<string, number>>>;
   /** the embedded mock's own counts, for reconciliation (embedded runs only) */
   serverStats?: MockStats;
+  /** one point per progress interval (bounded), for the JSON and HTML reports */
+  timeseries?: TimeSeriesPoint[];
   /** scale-out runs: each worker's share and what it reported */
   workers?: WorkerReport[];
   /** scale-out runs: the coordinator process (its CPU includes the embedded mock's when it serves the run) */
@@ -200,21 +205,40 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const budgetSpent = () => stopping.abort();
 
     const runTimer = setTimeout(() => stopping.abort(), config.runTimeMs);
+    // one point per progress interval, bounded (adjacent points merge past ~2,000)
+    const series = new TimeSeries();
     const liveSnapshot = () => recorder.snapshot(undefined, { histograms: false });
     const local = () => ({
       users: state.activeUsers,
+      iterationsStarted: state.iterationsStarted,
       load: gauge.take(),
       interval: recorder.takeInterval(),
       totals: recorder.totals(),
       workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
       snapshot: liveSnapshot,
     });
+    let startedAtLastTick = 0;
     const progress = (final: boolean) => {
+      const p = hooks.remote ? hooks.remote.progress() : local();
+      const { interval } = p;
+      const starts = (p.iterationsStarted ?? 0) - startedAtLastTick;
+      startedAtLastTick = p.iterationsStarted ?? 0;
+      try {
+        series.add({
+          interval,
+          users: p.users,
+          targetUsers: config.users,
+          rate: interval.seconds > 0 ? starts / interval.seconds : 0,
+          targetRate: config.arrivalRate || undefined,
+        });
+      } catch (err) {
+        log(`time series failed: ${(err as Error).message}`);
+      }
       try {
         hooks.onProgress?.({
           elapsedMs: performance.now() - started,
           runTimeMs: config.runTimeMs,
-          ...(hooks.remote ? hooks.remote.progress() : local()),
+          ...p,
           ...(final ? { final } : {}),
         });
       } catch (err) {
@@ -273,6 +297,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       interrupted,
       derived,
       serverStats: mock?.stats(),
+      timeseries: series.toJSON(),
     };
   } finally {
     hooks.signal?.removeEventListener('abort', onInterrupt);

@@ -207,6 +207,7 @@ export class Hub implements RemoteLoad {
     this.interval = new IntervalMerge();
     this.intervalStartMs = now;
     let users = 0;
+    let iterationsStarted = 0;
     let requests = 0;
     let failures = 0;
     let workflowsDone = 0;
@@ -214,6 +215,7 @@ export class Hub implements RemoteLoad {
     for (const s of this.slots) {
       if (s.state === 'running' && s.progress) users += s.progress.users;
       const m = s.final?.metrics;
+      iterationsStarted += m ? iterationsOf(m) : (s.progress?.iterationsStarted ?? 0);
       requests += m ? m.aggregated.count : (s.progress?.totals.requests ?? 0);
       failures += m ? m.aggregated.failures : (s.progress?.totals.failures ?? 0);
       workflowsDone += m ? (m.counters.workflows_completed ?? 0) + (m.counters.workflows_failed ?? 0) : (s.progress?.workflowsDone ?? 0);
@@ -223,6 +225,7 @@ export class Hub implements RemoteLoad {
     }
     return {
       users,
+      iterationsStarted,
       interval,
       totals: { requests, failures },
       workflowsDone,
@@ -558,6 +561,6 @@ function wireConfig(config: RunConfig): RunConfig {
     target: { ...config.target, embedded: false },
     auth: { ...config.auth, apiKey: undefined, basicAuthPassword: '' },
     batch: config.batch ? { ...config.batch, customIds: [] } : undefined,
-    output: { ...config.output, jsonFile: undefined, csvPrefix: undefined, onlySummary: true },
+    output: { ...config.output, jsonFile: undefined, csvPrefix: undefined, htmlFile: undefined, junitFile: undefined, onlySummary: true },
   };
 }

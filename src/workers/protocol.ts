@@ -38,6 +38,7 @@ export interface AuthMessage {
 export interface ProgressMessage {
   t: 'progress';
   users: number;
+  iterationsStarted: number;
   load: LoadFigures;
   interval: WireInterval;
   totals: { requests: number; failures: number };

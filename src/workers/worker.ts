@@ -169,6 +169,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
           channel.send({
             t: 'progress',
             users: p.users,
+            iterationsStarted: p.iterationsStarted ?? 0,
             load: p.load ?? { cpuPercent: 0, lagP99Ms: 0 },
             interval: encodeInterval(p.interval),
             totals: p.totals,

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Distribution } from '../../src/metrics/types.js';
 import type { JsonReport } from '../../src/report/json.js';
 import { parsePrometheus } from '../serve/prometheus.js';
 import { runCli } from '../helpers/cli.js';
@@ -49,7 +50,7 @@ describe('batch-load coordinator + batch-load worker', () => {
     expect(merge.stdout).toMatch(/RESULT: PASS/);
     const [co, merged] = [read('coordinator.json'), read('merged.json')];
     const fields = ['count', 'failures', 'min', 'max', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999'] as const;
-    const pick = (d: Record<string, unknown>) => Object.fromEntries(fields.map((f) => [f, d[f]]));
+    const pick = (d: Distribution & { failures?: number }) => Object.fromEntries(fields.map((f) => [f, (d as unknown as Record<string, unknown>)[f]]));
     expect(Object.keys(merged.metrics.requests).sort()).toEqual(Object.keys(co.metrics.requests).sort());
     for (const name of Object.keys(co.metrics.requests)) expect(pick(merged.metrics.requests[name]!)).toEqual(pick(co.metrics.requests[name]!));
     expect(pick(merged.metrics.aggregated)).toEqual(pick(co.metrics.aggregated));
