@@ -23,6 +23,39 @@
 {{- printf "%s-%d" (include "batch-load.fullname" . | trunc 52 | trimSuffix "-") (int .Release.Revision) }}
 {{- end }}
 
+{{/* Scale-out (workers > 1): the worker pods' Indexed Job and the coordinator's Service. */}}
+{{- define "batch-load.workersJobName" -}}
+{{- printf "%s-workers-%d" (include "batch-load.fullname" . | trunc 44 | trimSuffix "-") (int .Release.Revision) }}
+{{- end }}
+
+{{- define "batch-load.coordinatorName" -}}
+{{- printf "%s-coordinator" (include "batch-load.fullname" . | trunc 51 | trimSuffix "-") }}
+{{- end }}
+
+{{/* "true" when the run is split over worker pods. */}}
+{{- define "batch-load.scaleOut" -}}
+{{- if gt (int .Values.workers) 1 }}true{{ end }}
+{{- end }}
+
+{{/* "true" when the coordinator serves the embedded mock to its workers (no run.host, no in-cluster mock). */}}
+{{- define "batch-load.coordinatorMock" -}}
+{{- if and (include "batch-load.scaleOut" .) (not (include "batch-load.host" .)) }}true{{ end }}
+{{- end }}
+
+{{/* The coordinator's URL as the worker pods reach it (its Service). */}}
+{{- define "batch-load.coordinatorUrl" -}}
+{{- printf "http://%s:%d" (include "batch-load.coordinatorName" .) (int .Values.scaleOut.port) }}
+{{- end }}
+
+{{/* The env var carrying the channel token, from the chart's Secret or auth.existingSecret. */}}
+{{- define "batch-load.tokenEnv" -}}
+- name: BATCH_LOAD_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "batch-load.secretName" . }}
+      key: {{ .Values.auth.existingSecretKeys.workerToken }}
+{{- end }}
+
 {{- define "batch-load.mockName" -}}
 {{- printf "%s-mock" (include "batch-load.fullname" . | trunc 58 | trimSuffix "-") }}
 {{- end }}
@@ -98,7 +131,8 @@ as the tester's --run-time. Rounded up. Renders "0" for an empty value, fails on
 {{- end }}
 
 {{/* Job deadline: explicit job.activeDeadlineSeconds, or run time (explicit or the preset's)
-+ stop timeout (explicit or the tester's default, 30 s) + margin. */}}
++ stop timeout (explicit or the tester's default, 30 s) + margin; with worker pods, + the time the
+coordinator waits for them (scaleOut.readyTimeout). */}}
 {{- define "batch-load.activeDeadlineSeconds" -}}
 {{- if not (kindIs "invalid" .Values.job.activeDeadlineSeconds) }}
 {{- .Values.job.activeDeadlineSeconds | int }}
@@ -112,7 +146,11 @@ as the tester's --run-time. Rounded up. Renders "0" for an empty value, fails on
 {{- if not (or (kindIs "invalid" .Values.run.stopTimeout) (eq (toString .Values.run.stopTimeout) "")) }}
 {{- $stop = include "batch-load.durationSeconds" (dict "name" "run.stopTimeout" "value" .Values.run.stopTimeout) | atoi }}
 {{- end }}
-{{- add $run $stop (.Values.job.deadlineMarginSeconds | int) }}
+{{- $ready := 0 }}
+{{- if include "batch-load.scaleOut" . }}
+{{- $ready = include "batch-load.durationSeconds" (dict "name" "scaleOut.readyTimeout" "value" .Values.scaleOut.readyTimeout) | atoi }}
+{{- end }}
+{{- add $run $stop $ready (.Values.job.deadlineMarginSeconds | int) }}
 {{- end }}
 {{- end }}
 
@@ -238,6 +276,10 @@ the tester's own defaults apply otherwise. Secrets never appear here. */}}
 {{- $r := .Values.run }}
 {{- $lists := include "batch-load.runOptionLists" . | fromYaml }}
 {{- $args := list "run" "--preset" .Values.preset }}
+{{- if include "batch-load.scaleOut" . }}
+{{- $so := .Values.scaleOut }}
+{{- $args = list "coordinator" "--expect-workers" (toString (int .Values.workers)) "--port" (toString (int $so.port)) "--bind" "0.0.0.0" "--mock-port" (toString (int $so.mockPort)) "--ready-timeout" (toString $so.readyTimeout) "--preset" .Values.preset }}
+{{- end }}
 {{- $host := include "batch-load.host" . }}
 {{- if $host }}{{ $args = concat $args (list "--host" $host) }}{{ end }}
 {{- range $pair := $lists.valueFlags }}
