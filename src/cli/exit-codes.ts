@@ -30,7 +30,7 @@ export const EXIT_CODE_TABLE: ReadonlyArray<[number, string]> = [
   [EXIT.START_FAILED, 'could not start: target unreachable, API key bootstrap failed, burst pre-flight failed'],
   [EXIT.INTERNAL, 'internal error: what was counted is printed and written, then exit'],
   [EXIT.INTERRUPTED, 'interrupted by SIGINT/SIGTERM: the partial report is written, never a pass'],
-  [EXIT.WORKER_LOST, 'a worker process or pod was lost mid-run (the report names it)'],
+  [EXIT.WORKER_LOST, 'a worker process or pod was lost mid-run, or stopped early (the report names it)'],
   [EXIT.FORCED, 'a second SIGINT/SIGTERM: stopped at once'],
 ];
 

@@ -26,7 +26,8 @@ export async function runMergeCommand(argv: Record<string, unknown>, io: CliIO):
   let docs: JsonReport[];
   let merged: JsonReport;
   try {
-    values = tableValues(MERGE_OPTIONS, argv, io.env);
+    // no BATCH_LOAD_<FLAG> env vars here: those are the run's (BATCH_LOAD_JSON names a run's report)
+    values = tableValues(MERGE_OPTIONS, argv, {});
     if (files.length === 0) throw new ConfigError('name the JSON reports to merge: batch-load merge A.json B.json ...');
     const extra = parseThresholdList(values.threshold as string[] | undefined, false, 1, 0);
     for (const [key, label] of [['json', '--json'], ['html', '--html'], ['junit', '--junit']] as const) {

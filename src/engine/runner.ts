@@ -103,7 +103,7 @@ export interface RunResult {
   timeseries?: TimeSeriesPoint[];
   /** scale-out runs: each worker's share and what it reported */
   workers?: WorkerReport[];
-  /** scale-out runs: the coordinator process (its CPU includes the embedded mock's when it serves the run) */
+  /** scale-out runs: the coordinator process's CPU time from the common start (the embedded mock's included when it serves the run) */
   coordinator?: { cpuSeconds: number };
 }
 

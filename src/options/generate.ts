@@ -9,6 +9,7 @@ import { helpersOptionLists, replaceBlock, schemaRunProperties, valuesYamlRun } 
 import { readmeFlagTables } from './readme.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { DATA_OPTIONS } from './data-options.js';
+import { COORDINATOR_OPTIONS, MERGE_OPTIONS, WORKER_OPTIONS } from './scale-options.js';
 import { COMPARE_OPTIONS, REPORT_OPTIONS } from './report-options.js';
 import type { OptionSpec } from './spec.js';
 
@@ -48,6 +49,9 @@ export function generatedFiles(root: string, table: readonly OptionSpec[] = RUN_
   readme = replaceBlock(readme, readmeFlagTables(DATA_OPTIONS, groupsOf(DATA_OPTIONS)), 'README.md', 'data');
   readme = replaceBlock(readme, readmeFlagTables(REPORT_OPTIONS, groupsOf(REPORT_OPTIONS), false), 'README.md', 'report');
   readme = replaceBlock(readme, readmeFlagTables(COMPARE_OPTIONS, groupsOf(COMPARE_OPTIONS), false), 'README.md', 'compare');
+  readme = replaceBlock(readme, readmeFlagTables(COORDINATOR_OPTIONS, groupsOf(COORDINATOR_OPTIONS)), 'README.md', 'coordinator');
+  readme = replaceBlock(readme, readmeFlagTables(WORKER_OPTIONS, groupsOf(WORKER_OPTIONS)), 'README.md', 'worker');
+  readme = replaceBlock(readme, readmeFlagTables(MERGE_OPTIONS, groupsOf(MERGE_OPTIONS), false), 'README.md', 'merge');
   out.push({ path: 'README.md', content: readme });
   return out;
 }

@@ -70,13 +70,12 @@ export async function runCoordinated(config: RunConfig, scale: ScaleOptions, hoo
       },
     );
     const workers = hub.reports();
-    const cpu = process.cpuUsage();
     const lost = !result.interrupted && hub.incomplete.length > 0;
     return {
       ...result,
       workers,
       ...(lost ? { exitCode: 6 as const, passed: false } : {}),
-      coordinator: { cpuSeconds: (cpu.user + cpu.system) / 1e6 },
+      coordinator: { cpuSeconds: hub.cpuSecondsSinceStart() },
     };
   } finally {
     await hub.close();

@@ -83,6 +83,7 @@ export class Hub implements RemoteLoad {
   private started = false;
   private stopSent = false;
   private startedAtMs = 0;
+  private cpuAtStart?: NodeJS.CpuUsage;
   private shares: WorkerShare[] = [];
   private assignment?: { config: RunConfig; key: string | undefined; embeddedPort?: number };
   private interval = new IntervalMerge();
@@ -159,6 +160,7 @@ export class Hub implements RemoteLoad {
     // one common start: no worker has sent anything before this
     this.started = true;
     this.startedAtMs = Date.now();
+    this.cpuAtStart = process.cpuUsage();
     this.intervalStartMs = this.startedAtMs;
     this.interval = new IntervalMerge();
     for (const slot of this.slots) {
@@ -285,6 +287,13 @@ export class Hub implements RemoteLoad {
       }
       return report;
     });
+  }
+
+  /** CPU time of this process since the common start, seconds (coordination, and the embedded mock when it serves the run) */
+  cpuSecondsSinceStart(): number {
+    if (!this.cpuAtStart) return 0;
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    return (cpu.user + cpu.system) / 1e6;
   }
 
   /** Workers lost, or stopped early on their own, while the coordinator was not stopping them. */

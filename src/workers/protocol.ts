@@ -53,7 +53,7 @@ export interface FinalMessage {
   metrics: MetricsSnapshot;
   /** the worker's run was cut short (stopped by the coordinator or a signal) */
   interrupted: boolean;
-  /** CPU time of the worker process, seconds */
+  /** CPU time of the worker process from the common start to its end, seconds */
   cpuSeconds: number;
 }
 

@@ -27,7 +27,7 @@ export interface WorkerReport {
   /** requests per second over its own elapsed time */
   achievedRate: number;
   elapsedSeconds: number;
-  /** CPU time of the worker process (known once it finished) */
+  /** CPU time of the worker process from the common start to its end (known once it finished) */
   cpuSeconds?: number;
   lost?: { at: string; afterSeconds: number; reason: string; lastReportAt?: string };
 }

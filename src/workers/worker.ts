@@ -150,6 +150,8 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
 
     const recorder = new MetricsRecorder();
     const forwarded = rateLimitedLog(channel, opts.out);
+    // CPU of the load only (not start-up, module loading, waiting for the start)
+    let cpuAtStart = process.cpuUsage();
     let result: RunResult;
     try {
       result = await runLoadTest(config, {
@@ -164,6 +166,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
           } catch (e) {
             throw new StartError(`no start: ${(e as Error).message}`);
           }
+          cpuAtStart = process.cpuUsage();
         },
         onProgress: (p) => {
           channel.send({
@@ -186,7 +189,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       opts.err(line);
       return 3;
     }
-    const cpu = process.cpuUsage();
+    const cpu = process.cpuUsage(cpuAtStart);
     channel.send({ t: 'final', metrics: result.metrics, interrupted: result.interrupted, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
     let acknowledged = true;
     try {
