@@ -64,8 +64,13 @@ export interface RunHooks {
    * waits until every worker is ready). Throwing a StartError ends the run before any load.
    */
   beforeLoad?: (config: RunConfig, apiKey: string | undefined) => Promise<void>;
-  /** added to every virtual user's id (scale-out: ids stay unique across workers) */
-  userIdOffset?: number;
+  /**
+   * Virtual user n's id is `first + (n - 1) × stride` (default 1, 1: n itself). Scale-out: worker
+   * i of N runs the run's users i+1, i+1+N, ..., so ids are unique and those of a single process.
+   */
+  userIds?: { first: number; stride: number };
+  /** wait this long after the start before the first user or arrival (scale-out: the worker's phase) */
+  startDelayMs?: number;
   /** where the embedded mock listens (default 127.0.0.1 on a free port) */
   embeddedListen?: { host: string; port: number };
   /** the load runs elsewhere (scale-out coordinator): it replaces the local executor */
@@ -180,7 +185,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       failed: `iterations_failed:${s.scenario.name}`,
     }));
     const pick = weightedPicker(mix, random);
-    const userIdOffset = hooks.userIdOffset ?? 0;
+    const { first: firstUserId, stride: userIdStride } = hooks.userIds ?? { first: 1, stride: 1 };
     // the open model has no think time: one shared no-op instead of a closure per iteration
     const noThink = makeThink(config, random, stopping.signal, false);
     const iterate = async (userId: number, iteration: number, scheduledAtMs?: number) => {
@@ -189,7 +194,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       const entry = pick();
       const scenario: Scenario = entry.scenario;
       const open = scheduledAtMs !== undefined;
-      const ctx = makeContext(config, http, recorder, authHeaders, signals, random, log, userId + userIdOffset, iteration, !open, open ? noThink : undefined);
+      const ctx = makeContext(config, http, recorder, authHeaders, signals, random, log, firstUserId + (userId - 1) * userIdStride, iteration, !open, open ? noThink : undefined);
       if (open) ctx.scheduledAtMs = scheduledAtMs;
       recorder.count(entry.started);
       try {
@@ -255,11 +260,15 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const phase = hooks.remote ? setTimeout(tickEvery, hooks.remote.progressLagMs).unref() : undefined;
     if (!phase) tickEvery();
 
-    const executor = hooks.remote
-      ? hooks.remote.run(signals)
-      : config.arrivalRate > 0
+    const runLocal = () =>
+      config.arrivalRate > 0
         ? runOpenModel(config, state, stopping.signal, iterate, recorder, budgetSpent)
         : runClosedModel(config, state, stopping.signal, iterate, makeThink(config, random, stopping.signal), budgetSpent);
+    const executor = hooks.remote
+      ? hooks.remote.run(signals)
+      : hooks.startDelayMs
+        ? sleep(hooks.startDelayMs, stopping.signal).then(() => (stopping.signal.aborted ? undefined : runLocal()))
+        : runLocal();
 
     // wait for the end of the run, then give in-flight iterations the stop timeout
     await Promise.race([executor, once(stopping.signal)]);

@@ -1,10 +1,12 @@
 /**
- * One run's load split across N workers so that the shares add up to the run: users and
- * iterations are whole numbers split with the remainder going to the lowest indices (10 users
- * over 3 workers: 4, 3, 3); spawn rate and arrival rate are split evenly. Each worker gets a seed
- * of its own derived from the run's seed and its index, and the first user id after those of the
- * workers before it, so (run id, user, iteration), which the batch metadata carries, is unique
- * across the whole run.
+ * One run's load split across N workers so that together they are the run: the run's users (and
+ * open-model arrivals) are dealt round-robin, user j (0-based) to worker j mod N. So whole numbers
+ * split with the remainder going to the lowest indices (10 users over 3 workers: 4, 3, 3;
+ * --iterations 3001: 1001, 1000, 1000), spawn and arrival rates split evenly, and worker i starts
+ * i spawn (or arrival) intervals after the common start: user j spawns at j / spawn rate as in one
+ * process, and arrivals are not bunched N at a time. Worker i's users are the run's users
+ * i+1, i+1+N, ... (ids unique across the run, as the batch metadata needs), and its seed is
+ * derived from the run's seed and its index.
  */
 import { ConfigError } from '../config/errors.js';
 import type { RunConfig } from '../config/types.js';
@@ -18,8 +20,10 @@ export interface WorkerShare {
   /** 0 = the run time decides (as for the run) */
   iterations: number;
   seed?: number;
-  /** added to this worker's user ids (1..users): the users of the workers before it */
-  userIdOffset: number;
+  /** the worker's user n is the run's user first + (n - 1) × stride */
+  userIds: { first: number; stride: number };
+  /** its phase: how long after the common start its first user spawns (or first arrival comes) */
+  startDelayMs: number;
 }
 
 /** `total` split into `n` whole parts that add up to it, the remainder to the lowest indices. */
@@ -56,21 +60,20 @@ export function splitRun(config: RunConfig, count: number): WorkerShare[] {
   checkSplit(config, count);
   const users = splitWhole(config.users, count);
   const iterations = config.iterations > 0 ? splitWhole(config.iterations, count) : users.map(() => 0);
-  let offset = 0;
-  return users.map((u, index) => {
-    const share: WorkerShare = {
-      index,
-      count,
-      users: u,
-      spawnRate: config.spawnRate / count,
-      arrivalRate: config.arrivalRate / count,
-      iterations: iterations[index]!,
-      seed: workerSeed(config.seed, index),
-      userIdOffset: offset,
-    };
-    offset += u;
-    return share;
-  });
+  // one process spawns every user at once when the spawn rate covers them all (executors)
+  const spawnAll = config.spawnRate >= config.users;
+  const intervalMs = config.arrivalRate > 0 ? 1000 / config.arrivalRate : spawnAll ? 0 : 1000 / config.spawnRate;
+  return users.map((u, index) => ({
+    index,
+    count,
+    users: u,
+    spawnRate: config.spawnRate / count,
+    arrivalRate: config.arrivalRate / count,
+    iterations: iterations[index]!,
+    seed: workerSeed(config.seed, index),
+    userIds: { first: index + 1, stride: count },
+    startDelayMs: index * intervalMs,
+  }));
 }
 
 /** The run config a worker runs: the run's, with its share of the load. */

@@ -157,7 +157,8 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       result = await runLoadTest(config, {
         signal: stop.signal,
         recorder,
-        userIdOffset: task.share.userIdOffset,
+        userIds: task.share.userIds,
+        startDelayMs: task.share.startDelayMs,
         log: forwarded,
         beforeLoad: async () => {
           channel.send({ t: 'ready' });

@@ -122,7 +122,7 @@ describe('starting together', () => {
     const prepared = h.prepare(config, 'sk-the-key', 5000);
     const [ta, tb] = [await a.next('assign'), await b.next('assign')];
     expect([ta.config.users, tb.config.users]).toEqual([2, 2]);
-    expect([ta.share.userIdOffset, tb.share.userIdOffset]).toEqual([0, 2]);
+    expect([ta.share.userIds, tb.share.userIds]).toEqual([{ first: 1, stride: 2 }, { first: 2, stride: 2 }]);
     expect(JSON.stringify(ta)).not.toContain('sk-the-key');
     expect(ta.config.auth.apiKey).toBeUndefined();
     a.send({ t: 'ready' });

@@ -12,7 +12,7 @@ const report = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8'
 
 describe('--workers N against the embedded mock', () => {
   it("4 workers, 'chat:2,batch:1', 40 users: one key, every request counted once and by the mock, 10 users each", async () => {
-    const run = startCli(['--workers', '4', '--scenario', 'chat:2,batch:1', '-u', '40', '-r', '40', '-t', '6s', '--wait-min', '0.2', '--wait-max', '0.5',
+    const run = startCli(['--workers', '4', '--scenario', 'chat:2,batch:1', '-u', '40', '-r', '40', '-t', '4s', '--wait-min', '0.2', '--wait-max', '0.5',
       '--poll-interval', '200ms', '--poll-max-interval', '300ms', '--progress-interval', '1s', '--json', join(dir, 'four.json')]);
     const { code } = await run.exited;
     expect(code, `${run.stdout()}\n${run.stderr()}`).toBe(0);

@@ -21,8 +21,23 @@ describe('splitting a run over workers', () => {
     expect(shares.map((s) => s.iterations)).toEqual([1001, 1000, 1000]);
     expect(shares.map((s) => s.arrivalRate)).toEqual([100, 100, 100]);
     expect(shares.reduce((n, s) => n + s.spawnRate, 0)).toBeCloseTo(3, 12);
-    // user ids stay unique across workers: each starts after the ones before
-    expect(shares.map((s) => s.userIdOffset)).toEqual([0, 4, 7]);
+    // the run's users dealt round-robin: worker 1 runs users 2, 5, 8 (ids unique across the run)
+    expect(shares.map((s) => s.userIds)).toEqual([{ first: 1, stride: 3 }, { first: 2, stride: 3 }, { first: 3, stride: 3 }]);
+    const ids = shares.flatMap((s) => Array.from({ length: s.users }, (_, n) => s.userIds.first + n * s.userIds.stride));
+    expect(ids.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('phases: together the workers keep one process’s schedule (user j at j / spawn rate, arrival k at k / rate)', () => {
+    // open model, 300/s over 3: each 100/s, starting 0, 3.33, 6.67 ms after the start
+    const open = splitRun(config({ users: 9, rate: 300 }), 3);
+    const arrivals = open.flatMap((s) => Array.from({ length: 4 }, (_, k) => s.startDelayMs + (k * 1000) / s.arrivalRate)).sort((a, b) => a - b);
+    arrivals.forEach((t, k) => expect(t).toBeCloseTo((k * 1000) / 300, 9));
+    // closed model, 10 users at 2/s over 3: user j spawns at j × 500 ms
+    const closed = splitRun(config({ users: 10, spawnRate: 2 }), 3);
+    const spawns = closed.flatMap((s) => Array.from({ length: s.users }, (_, n) => ({ user: s.userIds.first + n * s.userIds.stride, at: s.startDelayMs + (n * 1000) / s.spawnRate })));
+    for (const { user, at } of spawns) expect(at).toBeCloseTo((user - 1) * 500, 9);
+    // a spawn rate that covers every user spawns them all at once, as one process does
+    expect(splitRun(config({ users: 6, spawnRate: 100 }), 3).map((s) => s.startDelayMs)).toEqual([0, 0, 0]);
   });
 
   it('no iteration budget stays none', () => {
