@@ -1,10 +1,10 @@
 /**
  * `npm run bench:workers`: does a second worker process add load, and what does coordination cost?
  *
- * A cheap target (a bare node:http server answering GET /health with 2 bytes, a few µs of CPU
- * per request) runs in a child. Against it, closed loop (no think time, `--users` users), each
+ * A cheap target (canned `200 ok` responses without HTTP parsing, a few µs of CPU per request;
+ * `--target http` for a node:http server) runs in a child. Against it, closed loop (no think time, `--users` users), each
  * for `--duration` seconds, interleaved `--runs` times:
- *   single       batch-load, one process (no --workers)
+ *   single       batch-load's engine in one process (runLoadTest, as without --workers)
  *   workers 1    batch-load --workers 1 (a coordinator + one worker process)
  *   workers 2    batch-load --workers 2
  *   autocannon   the peer, one process, as many connections, same route
@@ -18,7 +18,7 @@
  * CPU G and T per request); the CPU per request shows whether workers stay as efficient as one
  * process, which is what scaling on machines with cores to spare depends on.
  *
- * Options: --duration 10 --runs 3 --users 64
+ * Options: --duration 10 --runs 3 --users 64 --target raw|http
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -40,21 +40,64 @@ function flag(name: string, fallback: number): number {
 
 // ---- children ----------------------------------------------------------------------------
 
-/** The cheap target: 200 "ok" to every request; prints its URL, and its CPU (µs) on each stdin line. */
-async function target(): Promise<void> {
-  const { createServer } = await import('node:http');
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
-    res.end('ok');
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  process.stdout.write(`http://127.0.0.1:${(server.address() as { port: number }).port}\n`);
+/**
+ * The cheap target: answers every request on a connection with a canned `200 ok`, counting
+ * request ends (`\r\n\r\n`: GETs have no body) without parsing HTTP, a few µs per request, so
+ * the generators, not the target, are what the two cores are spent on (`--target http`: a
+ * node:http server instead, which costs about as much per request as the generator does).
+ * Prints its URL, then its CPU (µs) for each line on stdin.
+ */
+async function target(kind: string): Promise<void> {
+  let port: number;
+  if (kind === 'http') {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+      res.end('ok');
+    });
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as { port: number }).port;
+  } else {
+    const { createServer } = await import('node:net');
+    const response = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nKeep-Alive: timeout=60\r\n\r\nok';
+    const server = createServer((socket) => {
+      let carry = '';
+      socket.setNoDelay(true);
+      socket.on('data', (chunk: Buffer) => {
+        const text = carry + chunk.toString('latin1');
+        let n = 0;
+        let end = 0;
+        for (let i = text.indexOf('\r\n\r\n'); i !== -1; i = text.indexOf('\r\n\r\n', end)) {
+          n++;
+          end = i + 4;
+        }
+        carry = text.slice(end);
+        if (n > 0) socket.write(n === 1 ? response : response.repeat(n));
+      });
+      socket.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as { port: number }).port;
+  }
+  process.stdout.write(`http://127.0.0.1:${port}\n`);
   createInterface({ input: process.stdin }).on('line', () => {
     const u = process.cpuUsage();
     process.stdout.write(`${u.user + u.system}\n`);
   });
   process.on('SIGTERM', () => process.exit(0));
+}
+
+/** One process, the engine called directly: its CPU over the load (module loading excluded). */
+async function singleChild(url: string, seconds: number, users: number): Promise<void> {
+  const { loadRunConfig } = await import('../src/config/load.js');
+  const { runLoadTest } = await import('../src/engine/runner.js');
+  const config = await loadRunConfig({ host: url, scenario: 'health', users, spawnRate: users, runTime: `${seconds}s`, waitMin: '0', waitMax: '0', defaultThresholds: false });
+  let before = process.cpuUsage();
+  const result = await runLoadTest(config, { beforeLoad: async () => void (before = process.cpuUsage()) });
+  const cpu = process.cpuUsage(before);
+  const m = result.metrics;
+  process.stdout.write(`${JSON.stringify({ requests: m.aggregated.count, seconds: m.elapsedSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, failures: m.aggregated.failures })}\n`);
 }
 
 async function autocannonChild(url: string, seconds: number, connections: number): Promise<void> {
@@ -82,8 +125,8 @@ interface Measure {
   targetCpuUsPerReq: number;
 }
 
-async function startTarget() {
-  const [cmd, args] = pinned(['--import', 'tsx', SELF, '--target']);
+async function startTarget(kind: string) {
+  const [cmd, args] = pinned(['--import', 'tsx', SELF, '--serve-target', kind]);
   const child = spawn(cmd, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const url = String((await lines.next()).value);
@@ -94,10 +137,10 @@ async function startTarget() {
   return { url, cpu, stop: () => child.kill('SIGTERM') };
 }
 
-async function runBatchLoad(url: string, workers: number | undefined, seconds: number, users: number, dir: string): Promise<Omit<Measure, 'config' | 'targetCpuUsPerReq'>> {
-  const json = join(dir, `r-${workers ?? 0}-${Date.now()}.json`);
+async function runBatchLoad(url: string, workers: number, seconds: number, users: number, dir: string): Promise<Omit<Measure, 'config' | 'targetCpuUsPerReq'>> {
+  const json = join(dir, `r-${workers}-${Date.now()}.json`);
   const args = ['--import', 'tsx', 'src/cli/bin.ts', '--host', url, '--scenario', 'health', '-u', String(users), '-r', String(users), '-t', `${seconds}s`,
-    '--wait-min', '0', '--wait-max', '0', '--only-summary', '--no-default-thresholds', '--json', json, ...(workers ? ['--workers', String(workers)] : [])];
+    '--wait-min', '0', '--wait-max', '0', '--only-summary', '--no-default-thresholds', '--json', json, '--workers', String(workers)];
   const [cmd, a] = pinned(args);
   const child = spawn(cmd, a, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const [code] = (await once(child, 'exit')) as [number];
@@ -108,9 +151,9 @@ async function runBatchLoad(url: string, workers: number | undefined, seconds: n
     coordinator?: { cpuSeconds: number };
   };
   const requests = r.metrics.aggregated.count;
-  // the load's seconds: the workers' (side by side), else the run's
-  const seconds2 = r.workers ? Math.max(...r.workers.map((w) => w.elapsedSeconds)) : r.metrics.elapsedSeconds;
-  const workerCpu = r.workers ? r.workers.reduce((n, w) => n + (w.cpuSeconds ?? 0), 0) : Number.NaN;
+  // the load's seconds: the workers' (side by side)
+  const seconds2 = Math.max(...r.workers!.map((w) => w.elapsedSeconds));
+  const workerCpu = r.workers!.reduce((n, w) => n + (w.cpuSeconds ?? 0), 0);
   return {
     rps: requests / seconds2,
     requests,
@@ -120,8 +163,9 @@ async function runBatchLoad(url: string, workers: number | undefined, seconds: n
   };
 }
 
-async function runAutocannon(url: string, seconds: number, connections: number) {
-  const [cmd, args] = pinned(['--import', 'tsx', SELF, '--autocannon', url, String(seconds), String(connections)]);
+/** A child of this script (`--single` or `--autocannon`) that prints one JSON line of figures. */
+async function runChild(mode: string, url: string, seconds: number, connections: number) {
+  const [cmd, args] = pinned(['--import', 'tsx', SELF, mode, url, String(seconds), String(connections)]);
   const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -138,15 +182,16 @@ async function main(): Promise<void> {
   const users = flag('users', 64);
   if (!hasTaskset) process.stderr.write('warning: taskset not available, processes are not pinned\n');
   const dir = mkdtempSync(join(tmpdir(), 'bench-workers-'));
-  const t = await startTarget();
+  const kind = process.argv.includes('--target') ? process.argv[process.argv.indexOf('--target') + 1]! : 'raw';
+  const t = await startTarget(kind);
   const results: Measure[] = [];
   const configs: Array<[string, () => Promise<Omit<Measure, 'config' | 'targetCpuUsPerReq'>>]> = [
-    ['single', () => runBatchLoad(t.url, undefined, seconds, users, dir)],
+    ['single', () => runChild('--single', t.url, seconds, users)],
     ['workers 1', () => runBatchLoad(t.url, 1, seconds, users, dir)],
     ['workers 2', () => runBatchLoad(t.url, 2, seconds, users, dir)],
-    ['autocannon', () => runAutocannon(t.url, seconds, users)],
+    ['autocannon', () => runChild('--autocannon', t.url, seconds, users)],
   ];
-  process.stdout.write(`${cores} cores; cheap target (node:http, 2-byte body); closed loop, ${users} users, ${seconds}s per run, ${runs} interleaved runs\n`);
+  process.stdout.write(`${cores} cores; cheap target (${kind === 'http' ? 'node:http' : 'canned responses, no HTTP parsing'}); closed loop, ${users} users, ${seconds}s per run, ${runs} interleaved runs\n`);
   try {
     for (let run = 1; run <= runs; run++) {
       for (const [config, fn] of configs) {
@@ -156,7 +201,7 @@ async function main(): Promise<void> {
         const row = { config, ...m, targetCpuUsPerReq: targetUs / m.requests };
         results.push(row);
         process.stdout.write(
-          `run ${run} ${config.padEnd(10)} ${m.rps.toFixed(0).padStart(6)} req/s  generator ${m.workerCpuUsPerReq.toFixed(1)} µs/req` +
+          `run ${run} ${config.padEnd(10)} ${m.rps.toFixed(0).padStart(6)} req/s${Number.isNaN(m.workerCpuUsPerReq) ? '' : `  generator ${m.workerCpuUsPerReq.toFixed(1)} µs/req`}` +
             `${m.coordinatorCpuUsPerReq !== undefined ? `  coordinator ${m.coordinatorCpuUsPerReq.toFixed(2)} µs/req` : ''}  target ${row.targetCpuUsPerReq.toFixed(1)} µs/req  failures ${m.failures}\n`,
         );
       }
@@ -183,8 +228,10 @@ async function main(): Promise<void> {
   process.stdout.write(`bound on ${cores} shared cores for generator G=${g.toFixed(1)} and target T=${tt.toFixed(1)} µs/req: 2·G/(G+T) = ${((2 * g) / (g + tt)).toFixed(2)}×\n`);
 }
 
-if (process.argv.includes('--target')) await target();
-else if (process.argv.includes('--autocannon')) {
-  const i = process.argv.indexOf('--autocannon');
-  await autocannonChild(process.argv[i + 1]!, Number(process.argv[i + 2]), Number(process.argv[i + 3]));
+if (process.argv.includes('--serve-target')) await target(process.argv[process.argv.indexOf('--serve-target') + 1]!);
+else if (process.argv.includes('--autocannon') || process.argv.includes('--single')) {
+  const mode = process.argv.includes('--single') ? '--single' : '--autocannon';
+  const i = process.argv.indexOf(mode);
+  const [url, seconds, n] = [process.argv[i + 1]!, Number(process.argv[i + 2]), Number(process.argv[i + 3])];
+  await (mode === '--single' ? singleChild(url, seconds, n) : autocannonChild(url, seconds, n));
 } else await main();

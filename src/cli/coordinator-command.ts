@@ -15,6 +15,10 @@ import { runRunCommand } from './run-command.js';
 import { channelToken, tableValues } from './scale-values.js';
 
 export async function runCoordinatorCommand(argv: Record<string, unknown>, io: CliIO): Promise<number> {
+  if (argv.burst !== undefined) {
+    io.stderr.write('batch-load coordinator: --burst runs in one process (batch-load --burst N)\n');
+    return 2;
+  }
   if (argv.workers !== undefined) {
     io.stderr.write('batch-load coordinator: --workers starts local worker processes; here workers join from elsewhere: use --expect-workers (see batch-load coordinator --help)\n');
     return 2;

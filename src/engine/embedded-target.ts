@@ -3,6 +3,7 @@
  * run is configured with (API_KEY as a static key, the Basic user/password and key endpoint of
  * the bootstrap), so the same flags and env work against it as against a real service.
  */
+import { StartError } from '../config/errors.js';
 import type { AuthConfig } from '../config/types.js';
 import { startMockServer, type MockServer } from '../mock/index.js';
 
@@ -12,14 +13,21 @@ const DEFAULT_KEY_PATHS = ['/admin/api/v1/users/current/api-keys', '/ai/admin/ap
 export async function startEmbeddedTarget(auth: AuthConfig, listen: { host: string; port: number } = { host: '127.0.0.1', port: 0 }): Promise<MockServer> {
   const endpointPath = /^https?:\/\//i.test(auth.apiKeyEndpoint) ? new URL(auth.apiKeyEndpoint).pathname : auth.apiKeyEndpoint;
   const apiKeyPaths = [...new Set([...DEFAULT_KEY_PATHS, endpointPath.startsWith('/') ? endpointPath : `/${endpointPath}`])];
-  return startMockServer({
-    port: listen.port,
-    host: listen.host,
-    auth: {
-      adminUser: auth.basicAuthUsername,
-      adminPassword: auth.basicAuthPassword,
-      apiKeyPaths,
-      staticKeys: auth.apiKey ? [auth.apiKey] : [],
-    },
-  });
+  try {
+    return await startMockServer({
+      port: listen.port,
+      host: listen.host,
+      auth: {
+        adminUser: auth.basicAuthUsername,
+        adminPassword: auth.basicAuthPassword,
+        apiKeyPaths,
+        staticKeys: auth.apiKey ? [auth.apiKey] : [],
+      },
+    });
+  } catch (err) {
+    // a port in use (a coordinator's fixed --mock-port) cannot start the run: exit 3, one line
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!code) throw err;
+    throw new StartError(`cannot start the embedded mock server on ${listen.host}:${listen.port}: ${code}`);
+  }
 }

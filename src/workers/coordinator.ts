@@ -64,7 +64,8 @@ export async function runCoordinated(config: RunConfig, scale: ScaleOptions, hoo
         embeddedListen: { host: scale.bind, port: scale.mockPort },
         beforeLoad: async (started, key) => {
           await hooks.beforeLoad?.(started, key);
-          await hub.prepare(started, key, scale.readyTimeoutMs, hooks.signal);
+          // the workers' stop timeout is the run's (the margin above is the coordinator's alone)
+          await hub.prepare({ ...started, stopTimeoutMs: config.stopTimeoutMs }, key, scale.readyTimeoutMs, hooks.signal);
         },
         remote: hub,
       },

@@ -2,6 +2,7 @@
 // channel token, GET /metrics while the run goes, and `batch-load merge` of the workers' own
 // reports giving the coordinator's percentiles.
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +66,22 @@ describe('batch-load coordinator + batch-load worker', () => {
     expect(coordinator.stderr).toMatch(/^batch-load: not every worker was ready within 2s: worker 0 not connected; worker 1 not connected$/m);
   });
 
+  it('ports in use: exit 3 with one line (the channel’s port, the embedded mock’s port)', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = String((taken.address() as { port: number }).port);
+    try {
+      const channel = await runCli(['coordinator', '--expect-workers', '1', '--port', port, '--bind', '127.0.0.1', '--scenario', 'health'], { env });
+      expect(channel.code).toBe(3);
+      expect(channel.stderr).toMatch(new RegExp(`^batch-load: coordinator: cannot listen on 127\\.0\\.0\\.1:${port}: EADDRINUSE$`, 'm'));
+      const mock = await runCli(['coordinator', '--expect-workers', '1', '--port', '0', '--bind', '127.0.0.1', '--mock-port', port, '--scenario', 'health'], { env });
+      expect(mock.code).toBe(3);
+      expect(mock.stderr).toMatch(new RegExp(`^batch-load: cannot start the embedded mock server on 127\\.0\\.0\\.1:${port}: EADDRINUSE$`, 'm'));
+    } finally {
+      taken.close();
+    }
+  });
+
   it('bad usage is one line and exit 2: no token, a short token, no --expect-workers, --workers, more workers than users', async () => {
     const cases: Array<[string[], Record<string, string>, RegExp]> = [
       [['coordinator', '--expect-workers', '2'], {}, /--token \(or BATCH_LOAD_TOKEN\): the shared secret .* is required/],
@@ -76,6 +93,7 @@ describe('batch-load coordinator + batch-load worker', () => {
       [['worker', '--coordinator', 'http://x:1/path'], env, /give the coordinator's origin only/],
       [['--workers', '0'], {}, /--workers: '0' is not a number of workers/],
       [['--workers', '2', '--burst', '3'], {}, /--burst: --workers is not supported in burst mode/],
+      [['coordinator', '--expect-workers', '2', '--burst', '3'], env, /--burst runs in one process/],
       [['merge', join(dir, 'missing.json')], {}, /missing\.json: no such file/],
     ];
     for (const [args, e, message] of cases) {
