@@ -14,6 +14,7 @@ import { ProgressPrinter } from '../report/progress.js';
 import { renderSummary } from '../report/summary.js';
 import { onlineSummarySections } from '../scenarios/online/report.js';
 import { reconcileWithServer } from './reconcile.js';
+import { renderCompareOnline } from '../scenarios/batch/compare-online.js';
 
 const require = createRequire(import.meta.url);
 export const VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -56,6 +57,7 @@ export class ProgressReporter {
 
 export function renderRunReport(result: RunResult, config: RunConfig): string {
   const extra = onlineSummarySections(result.metrics, { overheadHeader: config.target.overheadHeader });
+  if (result.compareOnline) extra.push(renderCompareOnline(result.compareOnline));
   if (result.serverStats) extra.push(reconcileWithServer(result.metrics, result.serverStats).text);
   return redactor.redact(
     renderSummary({
@@ -83,7 +85,8 @@ export function runJsonReport(result: RunResult, config: RunConfig, extra: Parti
     exitCode: result.exitCode,
     interrupted: result.interrupted,
   });
-  return { ...doc, derived: result.derived, serverStats: result.serverStats, ...extra };
+  const sections = { ...(result.batches ? { batches: result.batches } : {}), ...(result.compareOnline ? { compareOnline: result.compareOnline } : {}) };
+  return { ...doc, derived: result.derived, serverStats: result.serverStats, ...sections, ...extra };
 }
 
 /** Writes --json and --csv outputs; returns the paths written. */

@@ -67,6 +67,11 @@ export class BatchTimelineLog {
 
   constructor(readonly max = DEFAULT_MAX_BATCH_TIMELINES) {}
 
+  /** Timelines held (at most `max`). */
+  get size(): number {
+    return this.ring.length;
+  }
+
   add(timeline: BatchTimeline | undefined): void {
     if (!timeline || this.max <= 0) return;
     if (this.ring.length < this.max) this.ring.push(timeline);

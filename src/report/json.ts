@@ -14,6 +14,7 @@ import { evaluateThresholds, type DerivedMetrics } from '../thresholds/evaluate.
 import type { ThresholdResult, ThresholdSpec } from '../thresholds/types.js';
 import type { BatchTimeline } from './batch-timeline.js';
 import type { BurstSection } from './burst.js';
+import type { CompareOnlineSection } from '../scenarios/batch/compare-online.js';
 import type { SweepSection } from './sweep.js';
 import type { TimeSeriesPoint } from './timeseries.js';
 import { writeFileAtomic } from './write-file.js';
@@ -46,6 +47,8 @@ export interface JsonReport {
   sweep?: SweepSection;
   /** burst mode's own figures (buildBurstJsonReport) */
   burst?: BurstSection;
+  /** --compare-online: the batch and online figures side by side (scenarios/batch/compare-online.ts) */
+  compareOnline?: CompareOnlineSection;
 }
 
 /** The optional sections, passed through as given. */
