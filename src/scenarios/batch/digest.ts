@@ -29,7 +29,7 @@ export function inputDigest(input: BatchInput): Promise<FileDigest> {
 async function hashFile(path: string): Promise<FileDigest> {
   const hash = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(path)) {
     hash.update(chunk as Buffer);
     bytes += (chunk as Buffer).length;
   }
