@@ -105,7 +105,7 @@ export const RUN_OPTIONS = [
   { key: 'cancelAfter', type: 'duration', group: GROUPS.batch, default: '0',
     describe: 'batch-cancel: cancel after a random part of this since the create (0 = as soon as a poll sees in_progress)' },
   { key: 'expireWindow', type: 'string', group: GROUPS.batch, default: '24h', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h|d)$',
-    describe: "batch-expire: the completion_window it asks for (the Batch API takes only 24h: use a service's short expiry such as the mock's --batch-expiry; the mock with --any-completion-window takes any)" },
+    describe: "batch-expire: the completion_window it asks for. The Batch API takes only 24h (expiry then needs a service that expires sooner, such as batch-load mock's batch expiry option); the embedded mock takes any" },
   { key: 'compareOnline', type: 'boolean', group: GROUPS.batch, serveRefused: 'not available in serve',
     describe: "Send the --data file's lines once as one batch, then once as online requests (at --rate, or by --users), and compare them side by side" },
 
