@@ -87,7 +87,7 @@ export const RUN_OPTIONS = [
 
   // -- batch workflow
   { key: 'data', alias: ['test-data'], type: 'string', group: GROUPS.batch, env: ['TEST_DATA_FILE'], default: 'small', chart: false,
-    describe: 'Batch input: small, medium, large (shipped) or the path of a JSONL file' },
+    describe: 'Batch input: small, medium, large (chat), chat, responses, completions, embeddings (shipped, 10 lines each) or the path of a JSONL file' },
   { key: 'verify', type: 'enum', choices: ['random', 'metadata', 'content'], group: GROUPS.batch, default: 'random',
     describe: 'Upload check: random (50/50), metadata or content' },
   { key: 'pollInterval', type: 'duration', group: GROUPS.batch, default: '2s',
