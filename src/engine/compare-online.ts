@@ -41,7 +41,8 @@ export async function runCompareOnline(config: RunConfig, hooks: RunHooks, run: 
     const batchSeconds = (performance.now() - startedMs) / 1000;
     if (first.interrupted) return finish(first, first);
 
-    const onlinePhase: RunConfig = { ...base, scenarios: [{ name: 'online-lines', weight: 1 }], iterations: input.lines };
+    // every user from the start: a ramp would count in the time until every line is done
+    const onlinePhase: RunConfig = { ...base, scenarios: [{ name: 'online-lines', weight: 1 }], iterations: input.lines, spawnRate: Math.max(config.spawnRate, config.users) };
     const second = await run(onlinePhase, phaseHooks());
     const onlineSeconds = (performance.now() - startedMs) / 1000;
     return finish(first, second, compareSection(config, first.metrics, second.metrics, batchSeconds, onlineSeconds));

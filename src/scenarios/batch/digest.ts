@@ -4,7 +4,7 @@
  * memory: the download is hashed as it streams and compared with this digest.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { BatchInput } from '../../config/types.js';
 
 export interface FileDigest {
@@ -26,12 +26,21 @@ export function inputDigest(input: BatchInput): Promise<FileDigest> {
   return p;
 }
 
+/** One buffer reused for the whole file: no garbage however big the file. */
 async function hashFile(path: string): Promise<FileDigest> {
   const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(256 * 1024);
   let bytes = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
+  const fh = await open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, bytes);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      bytes += bytesRead;
+    }
+  } finally {
+    await fh.close();
   }
   return { sha256: hash.digest('hex'), bytes };
 }
