@@ -30,6 +30,7 @@ import { Retry429, type HttpCaller } from '../http/retry.js';
 import { BatchTimelineLog, type BatchTimeline } from '../report/batch-timeline.js';
 import type { CompareOnlineSection } from '../scenarios/batch/compare-online.js';
 import { runCompareOnline } from './compare-online.js';
+import { TimeSeries, type TimeSeriesPoint } from '../report/timeseries.js';
 
 export interface ProgressInfo {
   elapsedMs: number;
@@ -74,6 +75,8 @@ export interface RunResult {
   batches?: BatchTimeline[];
   /** --compare-online: the batch and online figures side by side */
   compareOnline?: CompareOnlineSection;
+  /** one point per progress interval (bounded), for the JSON and HTML reports */
+  timeseries?: TimeSeriesPoint[];
 }
 
 export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
@@ -176,14 +179,31 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const budgetSpent = () => stopping.abort();
 
     const runTimer = setTimeout(() => stopping.abort(), config.runTimeMs);
+    // one point per progress interval, bounded (adjacent points merge past ~2,000)
+    const series = new TimeSeries();
     const liveSnapshot = () => recorder.snapshot(undefined, { histograms: false });
+    let startedAtLastTick = 0;
     const progress = (final: boolean) => {
+      const interval = recorder.takeInterval();
+      const starts = state.iterationsStarted - startedAtLastTick;
+      startedAtLastTick = state.iterationsStarted;
+      try {
+        series.add({
+          interval,
+          users: state.activeUsers,
+          targetUsers: config.users,
+          rate: interval.seconds > 0 ? starts / interval.seconds : 0,
+          targetRate: config.arrivalRate || undefined,
+        });
+      } catch (err) {
+        log(`time series failed: ${(err as Error).message}`);
+      }
       try {
         hooks.onProgress?.({
           elapsedMs: performance.now() - started,
           runTimeMs: config.runTimeMs,
           users: state.activeUsers,
-          interval: recorder.takeInterval(),
+          interval,
           totals: recorder.totals(),
           workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
           snapshot: liveSnapshot,
@@ -237,6 +257,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       derived,
       serverStats: mock?.stats(),
       ...(batchTimelines.size > 0 ? { batches: batchTimelines.toJSON() } : {}),
+      timeseries: series.toJSON(),
     };
   } finally {
     hooks.signal?.removeEventListener('abort', onInterrupt);

@@ -32,7 +32,7 @@ describe('bad input: one line, exit 2, before any request', () => {
     ['unknown flag', () => ['--userz', '5'], /Unknown argument/],
     ['negative users', () => ['-u', '-3'], /--users: must be ≥ 1/],
     ['a threshold on an unknown metric', () => ['--threshold', 'nosuchmetric: p(95)<100'], /--threshold: unknown metric 'nosuchmetric'/],
-    ['burst with --json', () => ['--burst', '3', '--json', '/tmp/x.json'], /--burst: --json is not supported in burst mode/],
+    ['burst with --csv', () => ['--burst', '3', '--csv', '/tmp/x'], /--burst: --csv is not supported in burst mode/],
     // values the option registry parses strictly
     ['hex users', () => ['-u', '0x10'], /--users: expected a whole number, got '0x10'/],
     ['a negative duration after a flag', () => ['--request-timeout', '-1s'], /--request-timeout: must not be negative/],
