@@ -68,6 +68,12 @@ function keyEndpoint(value: string): string {
   return value;
 }
 
+/** A duration as the Batch API writes a completion window: `24h`, `10m`, `30s`, `1500ms`. */
+export function completionWindow(ms: number): string {
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${Math.round(ms)}ms`;
+}
+
 /** Everything but the data file (which needs I/O): see config/load.ts. */
 export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions = {}): RunConfig & { dataPath?: string } {
   const v = readRunValues(input, options);
@@ -96,10 +102,7 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
   // compare-online's batch phase judges the workflow as any batch run does
   const needsBatch = scenarios.some((s) => isBatchScenario(s.name));
   const needsData = scenarios.some((s) => needsDataFile(s.name));
-  const expireWindow = pick('expireWindow');
-  if (!/^[0-9]+(\.[0-9]+)?(ms|s|m|h|d)$/.test(expireWindow)) {
-    throw new ConfigError(`--expire-window: '${expireWindow}' is not a completion window such as 24h, 10m, 30s or 1500ms`);
-  }
+  const expireWindow = completionWindow(pick('expireWindow'));
   const p95ThresholdMs = pick('p95ThresholdMs');
   const errorRateThreshold = pick('errorRateThreshold');
   const streamRatio = v.streamRatio ?? (v.stream ? 1 : 0);

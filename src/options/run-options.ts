@@ -104,7 +104,7 @@ export const RUN_OPTIONS = [
     describe: 'Full jitter on poll delays (--no-poll-jitter: fixed delays)' },
   { key: 'cancelAfter', type: 'duration', group: GROUPS.batch, default: '0',
     describe: 'batch-cancel: cancel after a random part of this since the create (0 = as soon as a poll sees in_progress)' },
-  { key: 'expireWindow', type: 'string', group: GROUPS.batch, default: '24h', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h|d)$',
+  { key: 'expireWindow', type: 'duration', group: GROUPS.batch, default: '24h', min: 1,
     describe: "batch-expire: the completion_window it asks for. The Batch API takes only 24h (expiry then needs a service that expires sooner, such as batch-load mock's batch expiry option); the embedded mock takes any" },
   { key: 'compareOnline', type: 'boolean', group: GROUPS.batch, serveRefused: 'not available in serve',
     describe: "Send the --data file's lines once as one batch, then once as online requests (at --rate, or by --users), and compare them side by side" },
