@@ -3,12 +3,11 @@
  * request row of their own (counted, reconciled with the server, out of the error rate and of
  * the request's own latency), the last 429 is a failure, and no wait outlives the run.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reconcileWithServer } from '../../src/cli/reconcile.js';
-import { loadRunConfig } from '../../src/config/load.js';
-import { runLoadTest } from '../../src/engine/runner.js';
 import { retriedName, retryAfterMs } from '../../src/http/retry.js';
-import { startMockServer, type MockServer, type MockServerOptions } from '../../src/mock/index.js';
+import type { MockServerOptions } from '../../src/mock/index.js';
+import { useMockRuns } from '../helpers/mock-runs.js';
 import type { RawRunOptions } from '../../src/options/run-options.js';
 
 const header = (h: Record<string, string>) => ({ header: (n: string) => h[n] });
@@ -28,17 +27,8 @@ describe('retryAfterMs / retriedName', () => {
   });
 });
 
-let mock: MockServer | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
-
-async function against(options: MockServerOptions, raw: RawRunOptions) {
-  mock = await startMockServer({ port: 0, host: '127.0.0.1', auth: { staticKeys: ['sk-t'] }, ...options });
-  const config = await loadRunConfig({ apiKey: 'sk-t', waitMin: 0, waitMax: 0, onlySummary: true, host: mock.url, runTime: '30s', ...raw });
-  return runLoadTest(config);
-}
+const runs = useMockRuns({ apiKey: 'sk-t', waitMin: 0, waitMax: 0, onlySummary: true, runTime: '30s' });
+const against = (options: MockServerOptions, raw: RawRunOptions) => runs.run({ auth: { staticKeys: ['sk-t'] }, ...options }, raw);
 
 describe('--retry-429 against the mock', () => {
   it('with 30 % 429s every request succeeds after retries; counts reconcile; no wait in the latency', async () => {
@@ -59,9 +49,9 @@ describe('--retry-429 against the mock', () => {
     expect(chat.max).toBeLessThan(300);
     expect(m.aggregated.failures).toBe(0);
     expect(r.exitCode).toBe(0);
-    const rec = reconcileWithServer(m, mock!.stats());
+    const rec = reconcileWithServer(m, runs.mock.stats());
     expect(rec.ok).toBe(true);
-    expect(mock!.stats().requests.byRoute['POST /v1/chat/completions']).toEqual({ 200: 20, 429: retried.count });
+    expect(runs.mock.stats().requests.byRoute['POST /v1/chat/completions']).toEqual({ 200: 20, 429: retried.count });
   });
 
   it('retries used up: the last 429 fails under the request name; the batch calls retry too', async () => {
@@ -75,7 +65,7 @@ describe('--retry-429 against the mock', () => {
     expect(m.requests['POST /v1/chat/completions [chat, 429 retried]']!.count).toBe(6);
     expect(m.counters).toMatchObject({ rate_limited: 9, retries: 6 });
     expect(r.exitCode).toBe(1);
-    expect(reconcileWithServer(m, mock!.stats()).ok).toBe(true);
+    expect(reconcileWithServer(m, runs.mock.stats()).ok).toBe(true);
   });
 
   it('a wait past the run end is not taken: the 429 is final at once', async () => {
@@ -98,7 +88,7 @@ describe('--retry-429 against the mock', () => {
     expect(r.metrics.counters.retries).toBeGreaterThan(0);
     expect(r.metrics.requests['POST /v1/files [upload]']).toMatchObject({ count: 3, failures: 0 });
     expect(r.metrics.requests['POST /v1/files [upload, 429 retried]']!.count).toBeGreaterThan(0);
-    expect(reconcileWithServer(r.metrics, mock!.stats()).ok).toBe(true);
+    expect(reconcileWithServer(r.metrics, runs.mock.stats()).ok).toBe(true);
     expect(r.exitCode).toBe(0);
   });
 });

@@ -17,19 +17,8 @@
  * between polls) and counts `batch_timestamps_missing`.
  */
 import type { Recorder } from '../../metrics/types.js';
+import { BATCH_STATUS_TIMESTAMPS } from '../../report/batch-timeline.js';
 import type { BatchObject } from './wire.js';
-
-/** Timestamp fields in lifecycle order and the status each one starts. */
-const STATUS_AT: ReadonlyArray<readonly [field: keyof BatchObject, status: string]> = [
-  ['created_at', 'validating'],
-  ['in_progress_at', 'in_progress'],
-  ['finalizing_at', 'finalizing'],
-  ['cancelling_at', 'cancelling'],
-  ['completed_at', 'completed'],
-  ['failed_at', 'failed'],
-  ['expired_at', 'expired'],
-  ['cancelled_at', 'cancelled'],
-];
 
 const TERMINAL_AT: Record<string, keyof BatchObject> = {
   completed: 'completed_at',
@@ -79,8 +68,8 @@ export function serverLifecycle(batch: BatchObject): ServerLifecycle | undefined
   const span = (from?: number, to?: number) => (from !== undefined && to !== undefined && to >= from ? to - from : undefined);
 
   const events: Array<{ status: string; ms: number; order: number }> = [];
-  STATUS_AT.forEach(([field, status], order) => {
-    const ms = atMs(batch, field);
+  BATCH_STATUS_TIMESTAMPS.forEach(([field, status], order) => {
+    const ms = atMs(batch, field as keyof BatchObject);
     if (ms !== undefined && ms >= createdMs && ms <= terminalMs) events.push({ status, ms, order });
   });
   // equal timestamps (whole seconds) keep lifecycle order

@@ -3,11 +3,12 @@
  * held-back fault (a line dropped from a cancelled batch's output) fails the run; every batch
  * endpoint's shipped file completes with integrity and line checks.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../../src/config/load.js';
 import { runLoadTest } from '../../../src/engine/runner.js';
 import type { RawRunOptions } from '../../../src/options/run-options.js';
-import { startMockServer, type MockServer, type MockServerOptions } from '../../../src/mock/index.js';
+import type { MockServerOptions } from '../../../src/mock/index.js';
+import { useMockRuns } from '../../helpers/mock-runs.js';
 import { WORKFLOW_FAILURE_NAME } from '../../../src/scenarios/batch/names.js';
 
 const fast: RawRunOptions = { apiKey: 'sk-t', waitMin: 0, waitMax: 0, pollInterval: '50ms', pollMaxInterval: '50ms', pollJitter: false, onlySummary: true, runTime: '20s' };
@@ -18,17 +19,8 @@ const slowLines: MockServerOptions = {
   batch: { validatingMs: 50, finalizingMs: 50, cancellingMs: 50, lineConcurrency: 2, msTimestamps: true, expiryMs: 400 },
 };
 
-let mock: MockServer | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
-
-async function against(options: MockServerOptions, raw: RawRunOptions) {
-  mock = await startMockServer({ port: 0, host: '127.0.0.1', ...options });
-  const config = await loadRunConfig({ ...fast, host: mock.url, ...raw });
-  return runLoadTest(config);
-}
+const runs = useMockRuns(fast);
+const against = runs.run;
 
 const failures = (r: Awaited<ReturnType<typeof against>>) => r.metrics.failures.filter((f) => f.name === WORKFLOW_FAILURE_NAME);
 
