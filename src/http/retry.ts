@@ -49,6 +49,8 @@ export interface Retry429Options {
 }
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
+/** What an attempt's reader returns for a 429 that will be retried. */
+const RETRY: unique symbol = Symbol('retry after 429');
 const ERROR_BODY_LIMIT = 4096;
 /** SDK-style backoff when the 429 names no wait: min(0.5·2ⁿ, 8) s. */
 const fallbackWaitMs = (retry: number) => Math.min(500 * 2 ** retry, 8000);
@@ -89,8 +91,8 @@ export class Retry429 implements HttpCaller {
       const canResend = resendable && attempt < maxRetries;
       let waitMs: number | undefined;
       const accepts = current.okStatus ?? isSuccess;
-      // a copy per attempt: the name changes when its 429 is retried (the client records the
-      // request under its spec's name when it settles)
+      // a copy per attempt: its name changes when its 429 is retried (the client records the
+      // request under its spec's name when it settles; test/http/retry.test.ts holds it to that)
       const attemptSpec: HttpRequestSpec = { ...current, okStatus: (s) => s === 429 || accepts(s) };
       const out = await this.inner.call<T | typeof RETRY>(attemptSpec, async (res) => {
         if (res.status !== 429 || accepts(429)) return read(res);
@@ -118,8 +120,6 @@ export class Retry429 implements HttpCaller {
     }
   }
 }
-
-const RETRY: unique symbol = Symbol('retry after 429');
 
 function isStream(body: HttpRequestSpec['body']): boolean {
   return body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body);
