@@ -15,6 +15,7 @@ import { renderSummary } from '../report/summary.js';
 import { onlineSummarySections } from '../scenarios/online/report.js';
 import { renderWorkersSection } from '../workers/report.js';
 import { reconcileWithServer } from './reconcile.js';
+import { renderCompareOnline } from '../scenarios/batch/compare-online.js';
 
 const require = createRequire(import.meta.url);
 export const VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -57,6 +58,7 @@ export class ProgressReporter {
 
 export function renderRunReport(result: RunResult, config: RunConfig): string {
   const extra = onlineSummarySections(result.metrics, { overheadHeader: config.target.overheadHeader });
+  if (result.compareOnline) extra.push(renderCompareOnline(result.compareOnline));
   if (result.serverStats) extra.push(reconcileWithServer(result.metrics, result.serverStats).text);
   if (result.workers) extra.push(renderWorkersSection(result.workers, result.coordinator?.cpuSeconds));
   const incomplete = result.workers?.filter((w) => w.state !== 'finished').map((w) => `${w.name} ${w.state}`);
@@ -92,6 +94,8 @@ export function runJsonReport(result: RunResult, config: RunConfig, extra: Parti
     derived: result.derived,
     serverStats: result.serverStats,
     ...(result.timeseries ? { timeseries: result.timeseries } : {}),
+    ...(result.batches ? { batches: result.batches } : {}),
+    ...(result.compareOnline ? { compareOnline: result.compareOnline } : {}),
     ...(result.workers ? { workers: result.workers } : {}),
     ...(result.coordinator ? { coordinator: result.coordinator } : {}),
     ...extra,

@@ -28,6 +28,10 @@ import { SharedApiKey } from './shared-key.js';
 import { sleep } from './sleep.js';
 import { computeOverhead } from '../scenarios/online/overhead.js';
 import type { MockStats } from '../mock/index.js';
+import { Retry429, type HttpCaller } from '../http/retry.js';
+import { BatchTimelineLog, type BatchTimeline } from '../report/batch-timeline.js';
+import type { CompareOnlineSection } from '../scenarios/batch/compare-online.js';
+import { runCompareOnline } from './compare-online.js';
 import { TimeSeries, type TimeSeriesPoint } from '../report/timeseries.js';
 
 export interface ProgressInfo {
@@ -104,6 +108,10 @@ export interface RunResult {
   derived: Record<string, Partial<Record<string, number>>>;
   /** the embedded mock's own counts, for reconciliation (embedded runs only) */
   serverStats?: MockStats;
+  /** the last batches' lifecycles from the server's timestamps (runs with batch scenarios) */
+  batches?: BatchTimeline[];
+  /** --compare-online: the batch and online figures side by side */
+  compareOnline?: CompareOnlineSection;
   /** one point per progress interval (bounded), for the JSON and HTML reports */
   timeseries?: TimeSeriesPoint[];
   /** scale-out runs: each worker's share and what it reported */
@@ -113,6 +121,8 @@ export interface RunResult {
 }
 
 export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
+  // two phases of this engine (batch, then the same lines online): engine/compare-online.ts
+  if (input.batchRun?.compareOnline) return runCompareOnline(input, hooks, runLoadTest);
   const log = (line: string) => hooks.log?.(redactor.redact(line));
   // masked while the run lasts; callers that print after it (the CLI) register them for longer
   // (a key the run creates is registered for the process: see below)
@@ -160,7 +170,12 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     if (key !== undefined && key !== config.auth.apiKey) redactor.add(key);
     else forgetKey = redactor.addScoped(key);
     const authHeaders: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
-    const scenarios = createScenarios(config, apiBase);
+    const batchTimelines = new BatchTimelineLog();
+    const scenarios = createScenarios(config, apiBase, { batchTimelines });
+    // --retry-429: every scenario's calls go through the retry layer; waits end at the hard stop
+    let retryDeadline = Number.POSITIVE_INFINITY;
+    const caller: HttpCaller =
+      config.retry429 > 0 ? new Retry429(http, { maxRetries: config.retry429, recorder, signal: aborted.signal, deadlineMs: () => retryDeadline }) : http;
     const random = createRandom(config.seed);
 
     if (interrupted) throw new StartError('interrupted before the load started');
@@ -175,6 +190,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const gauge = new LoadGauge();
     const started = performance.now();
     const startedAt = new Date().toISOString();
+    retryDeadline = started + config.runTimeMs + config.stopTimeoutMs;
     const state: ExecutorState = { activeUsers: 0, iterationsStarted: 0 };
 
     // per scenario, built once: the counter names (no string building per iteration)
@@ -194,7 +210,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       const entry = pick();
       const scenario: Scenario = entry.scenario;
       const open = scheduledAtMs !== undefined;
-      const ctx = makeContext(config, http, recorder, authHeaders, signals, random, log, firstUserId + (userId - 1) * userIdStride, iteration, !open, open ? noThink : undefined);
+      const ctx = makeContext(config, caller, recorder, authHeaders, signals, random, log, firstUserId + (userId - 1) * userIdStride, iteration, !open, open ? noThink : undefined);
       if (open) ctx.scheduledAtMs = scheduledAtMs;
       recorder.count(entry.started);
       try {
@@ -306,6 +322,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       interrupted,
       derived,
       serverStats: mock?.stats(),
+      ...(batchTimelines.size > 0 ? { batches: batchTimelines.toJSON() } : {}),
       timeseries: series.toJSON(),
     };
   } finally {

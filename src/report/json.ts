@@ -16,6 +16,7 @@ import { evaluateThresholds, type DerivedMetrics } from '../thresholds/evaluate.
 import type { ThresholdResult, ThresholdSpec } from '../thresholds/types.js';
 import type { BatchTimeline } from './batch-timeline.js';
 import type { BurstSection } from './burst.js';
+import type { CompareOnlineSection } from '../scenarios/batch/compare-online.js';
 import type { SweepSection } from './sweep.js';
 import type { TimeSeriesPoint } from './timeseries.js';
 import { writeFileAtomic } from './write-file.js';
@@ -49,6 +50,8 @@ export interface JsonReport {
   sweep?: SweepSection;
   /** burst mode's own figures (buildBurstJsonReport) */
   burst?: BurstSection;
+  /** --compare-online: the batch and online figures side by side (scenarios/batch/compare-online.ts) */
+  compareOnline?: CompareOnlineSection;
   /** scale-out runs: each worker's share, what it reported, and whether it was lost */
   workers?: WorkerReport[];
   /** scale-out runs: the coordinator process's CPU time */

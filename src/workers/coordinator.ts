@@ -72,8 +72,10 @@ export async function runCoordinated(config: RunConfig, scale: ScaleOptions, hoo
     );
     const workers = hub.reports();
     const lost = !result.interrupted && hub.incomplete.length > 0;
+    const batches = hub.batches();
     return {
       ...result,
+      ...(batches ? { batches } : {}),
       workers,
       ...(lost ? { exitCode: 6 as const, passed: false } : {}),
       coordinator: { cpuSeconds: hub.cpuSecondsSinceStart() },

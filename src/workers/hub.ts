@@ -18,6 +18,7 @@ import type { RunSignals } from '../engine/context.js';
 import { isSaturated, type LoadFigures } from '../engine/load-gauge.js';
 import type { ProgressInfo, RemoteLoad } from '../engine/runner.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
+import { DEFAULT_MAX_BATCH_TIMELINES, type BatchTimeline } from '../report/batch-timeline.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import { checkProof, isNonce, newNonce, proofOf, sealSecret } from './auth.js';
 import { Channel } from './channel.js';
@@ -294,6 +295,13 @@ export class Hub implements RemoteLoad {
     if (!this.cpuAtStart) return 0;
     const cpu = process.cpuUsage(this.cpuAtStart);
     return (cpu.user + cpu.system) / 1e6;
+  }
+
+  /** The last batches' lifecycles the workers saw, latest DEFAULT_MAX_BATCH_TIMELINES by creation time. */
+  batches(): BatchTimeline[] | undefined {
+    const all = this.slots.flatMap((s) => s.final?.batches ?? []);
+    if (all.length === 0) return undefined;
+    return all.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0)).slice(-DEFAULT_MAX_BATCH_TIMELINES);
   }
 
   /** Workers lost, or stopped early on their own, while the coordinator was not stopping them. */

@@ -13,6 +13,7 @@
 import type { RunConfig } from '../config/types.js';
 import type { LoadFigures } from '../engine/load-gauge.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
+import type { BatchTimeline } from '../report/batch-timeline.js';
 import type { WireInterval } from './interval.js';
 import type { WorkerShare } from './split.js';
 
@@ -55,6 +56,8 @@ export interface FinalMessage {
   interrupted: boolean;
   /** CPU time of the worker process from the common start to its end, seconds */
   cpuSeconds: number;
+  /** the last batches' lifecycles it saw (bounded) */
+  batches?: BatchTimeline[];
 }
 
 export type WorkerMessage =

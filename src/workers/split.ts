@@ -45,8 +45,11 @@ export function workerSeed(seed: number | undefined, index: number): number | un
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** Checks that every worker gets a share at all; a ConfigError (exit 2) otherwise. */
+/** Checks that the run can be split and every worker gets a share; a ConfigError (exit 2) otherwise. */
 export function checkSplit(config: RunConfig, count: number): void {
+  if (config.batchRun?.compareOnline) {
+    throw new ConfigError('--compare-online runs its batch and online phases in one process: not with worker processes');
+  }
   if (config.users < count) {
     throw new ConfigError(`--workers ${count}: needs at least ${count} users (--users ${config.users}): every worker runs one or more`);
   }

@@ -191,7 +191,13 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       return 3;
     }
     const cpu = process.cpuUsage(cpuAtStart);
-    channel.send({ t: 'final', metrics: result.metrics, interrupted: result.interrupted, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+    channel.send({
+      t: 'final',
+      metrics: result.metrics,
+      interrupted: result.interrupted,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      ...(result.batches ? { batches: result.batches } : {}),
+    });
     let acknowledged = true;
     try {
       await Promise.race([bye.promise, new Promise((_, reject) => setTimeout(() => reject(new Error('no goodbye')), BYE_WAIT_MS).unref())]);
