@@ -94,6 +94,7 @@ describe('batch-load coordinator + batch-load worker', () => {
       [['--workers', '0'], {}, /--workers: '0' is not a number of workers/],
       [['--workers', '2', '--burst', '3'], {}, /--burst: --workers is not supported in burst mode/],
       [['coordinator', '--expect-workers', '2', '--burst', '3'], env, /--burst runs in one process/],
+      [['--workers', '2', '-u', '2', '--compare-online'], {}, /--compare-online runs its batch and online phases in one process/],
       [['merge', join(dir, 'missing.json')], {}, /missing\.json: no such file/],
     ];
     for (const [args, e, message] of cases) {

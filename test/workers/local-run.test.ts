@@ -35,6 +35,8 @@ describe('--workers N against the embedded mock', () => {
     expect(r.metrics.aggregated.count).toBe(r.workers!.reduce((n, w) => n + w.requests, 0) + 1);
     expect(r.exitCode).toBe(0);
     expect(run.stdout()).toMatch(/every request we counted, the server counted/);
+    // the workers' batch lifecycles make the report's timeline
+    expect(r.batches!.length).toBeGreaterThan(0);
   }, 90_000);
 
   it('3 workers, --rate 1000 --iterations 3001: exactly 3,001 iterations, 1001/1000/1000', async () => {
