@@ -20,7 +20,8 @@ export function readValues(table: readonly OptionSpec[], raw: Record<string, unk
   const out: Record<string, unknown> = {};
   for (const spec of table) {
     const value = raw[spec.key];
-    if (isSet(value)) out[spec.key] = parseValue(spec, value, opts.labels?.[spec.key] ?? labelOf(spec));
+    // a bare flag (`--sweep`) arrives as '' and means its bareValue
+    if (isSet(value) || (value === '' && spec.bareValue !== undefined)) out[spec.key] = parseValue(spec, value, opts.labels?.[spec.key] ?? labelOf(spec));
   }
   const env = opts.env ?? {};
   for (const spec of table) {
