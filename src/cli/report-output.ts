@@ -11,6 +11,8 @@ import { redactor } from '../http/redact.js';
 import { csvPaths, failuresCsv, statsCsv, writeCsvReports, StatsHistoryCsv } from '../report/csv.js';
 import { buildJsonReport, writeJsonReport, type JsonReport } from '../report/json.js';
 import { ProgressPrinter } from '../report/progress.js';
+import { renderScheduleSection, renderSweepSection } from '../report/load-shape.js';
+import { TimeSeries } from '../report/timeseries.js';
 import { renderSummary } from '../report/summary.js';
 import { onlineSummarySections } from '../scenarios/online/report.js';
 import { reconcileWithServer } from './reconcile.js';
@@ -21,6 +23,8 @@ export const VERSION: string = (require('../../package.json') as { version: stri
 export class ProgressReporter {
   private readonly printer: ProgressPrinter;
   private readonly history?: StatsHistoryCsv;
+  /** the run over time, for the JSON report (`timeseries`) */
+  readonly series = new TimeSeries();
 
   constructor(
     private readonly stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
@@ -33,6 +37,7 @@ export class ProgressReporter {
   private historyFailed = false;
 
   update(p: ProgressInfo): void {
+    this.series.add({ interval: p.interval, users: p.users, targetUsers: p.target.users, rate: p.rate, targetRate: p.target.rate });
     // a write error in a timer must never throw into the event loop: say it once, keep running
     if (this.history && !this.historyFailed) {
       try {
@@ -56,6 +61,8 @@ export class ProgressReporter {
 
 export function renderRunReport(result: RunResult, config: RunConfig): string {
   const extra = onlineSummarySections(result.metrics, { overheadHeader: config.target.overheadHeader });
+  extra.unshift(renderScheduleSection(result.schedule, result.metrics));
+  if (result.sweep) extra.unshift(renderSweepSection(result.sweep));
   if (result.serverStats) extra.push(reconcileWithServer(result.metrics, result.serverStats).text);
   return redactor.redact(
     renderSummary({
@@ -87,10 +94,10 @@ export function runJsonReport(result: RunResult, config: RunConfig, extra: Parti
 }
 
 /** Writes --json and --csv outputs; returns the paths written. */
-export async function writeRunOutputs(result: RunResult, config: RunConfig): Promise<string[]> {
+export async function writeRunOutputs(result: RunResult, config: RunConfig, extra: Partial<JsonReport> = {}): Promise<string[]> {
   const written: string[] = [];
   if (config.output.jsonFile) {
-    await writeJsonReport(config.output.jsonFile, runJsonReport(result, config));
+    await writeJsonReport(config.output.jsonFile, runJsonReport(result, config, extra));
     written.push(config.output.jsonFile);
   }
   if (config.output.csvPrefix) written.push(...(await writeCsvReports(config.output.csvPrefix, result.metrics)));

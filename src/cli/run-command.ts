@@ -17,6 +17,7 @@ import { onCrashWrite } from './crash.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { runBurstCommand } from './burst-command.js';
+import { describeShape } from '../report/load-shape.js';
 
 /** Flags that do not apply to burst mode: refused rather than silently ignored. */
 const NOT_IN_BURST = ['json', 'csv', 'threshold', 'rate', 'iterations'] as const;
@@ -91,7 +92,7 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
   if (result.interrupted) out('Interrupted: in-flight requests were abandoned and counted; this is a partial report.');
   out(renderRunReport(result, config));
   try {
-    const written = await writeRunOutputs(result, config);
+    const written = await writeRunOutputs(result, config, { timeseries: progress.series.toJSON() });
     for (const file of written) out(`Wrote ${file}`);
   } catch (e) {
     // the paths were checked before the run; a failure now (disk full ...) is not a verdict
@@ -121,7 +122,7 @@ function partialResult(config: RunConfig, recorder: MetricsRecorder): RunResult 
 
 function describeLoad(c: RunConfig): string {
   const mix = c.scenarios.map((s) => (c.scenarios.length > 1 ? `${s.name}:${s.weight}` : s.name)).join(',');
-  const shape = c.arrivalRate > 0 ? `${c.arrivalRate}/s open model, max ${c.users} in flight` : `${c.users} users at ${c.spawnRate}/s`;
+  const shape = describeShape(c);
   const data = c.batch ? `, data ${c.batch.filename} (${c.batch.lines} requests)` : '';
   return `Run ${c.runId}: ${mix}, ${shape}, run time ${c.runTimeMs / 1000}s${c.preset ? ` (preset ${c.preset})` : ''}${data}`;
 }

@@ -15,6 +15,7 @@ import type { ThresholdResult, ThresholdSpec } from '../thresholds/types.js';
 import type { BatchTimeline } from './batch-timeline.js';
 import type { BurstSection } from './burst.js';
 import type { SweepSection } from './sweep.js';
+import type { ScheduleReport } from '../engine/executors/types.js';
 import type { TimeSeriesPoint } from './timeseries.js';
 import { writeFileAtomic } from './write-file.js';
 
@@ -46,6 +47,10 @@ export interface JsonReport {
   sweep?: SweepSection;
   /** burst mode's own figures (buildBurstJsonReport) */
   burst?: BurstSection;
+  /** the load shape that ran: closed, open, ramping-users, ramping-arrival-rate, sweep */
+  executor?: string;
+  /** open model: requested vs achieved start rate, starts due, started and dropped */
+  schedule?: ScheduleReport;
 }
 
 /** The optional sections, passed through as given. */
