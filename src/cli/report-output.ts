@@ -89,8 +89,10 @@ export function runJsonReport(result: RunResult, config: RunConfig, extra: Parti
     passed: result.passed,
     exitCode: result.exitCode,
     interrupted: result.interrupted,
+    sweep: result.sweep,
   });
-  return { ...doc, derived: result.derived, serverStats: result.serverStats, ...extra };
+  const shape = { ...(result.executor ? { executor: result.executor } : {}), ...(result.schedule ? { schedule: result.schedule } : {}) };
+  return { ...doc, derived: result.derived, serverStats: result.serverStats, ...shape, ...extra };
 }
 
 /** Writes --json and --csv outputs; returns the paths written. */

@@ -14,11 +14,14 @@ import type { SweepSection, SweepStep } from './sweep.js';
 export const LOAD_SHAPE_TRENDS = new Set(['schedule_lag']);
 export const LOAD_SHAPE_COUNTERS = new Set(['iterations_scheduled', 'dropped_iterations', 'schedule_warnings', 'slo_requests', 'slo_met']);
 
+/** `2m30s`, or `2500ms` when not whole seconds (stages as the user wrote them). */
+const exact = (ms: number) => (ms % 1000 === 0 ? formatDuration(ms) : `${ms}ms`);
+
 /** The run's shape in one phrase, for the line the run starts with. */
 export function describeShape(c: RunConfig): string {
   const arrival = c.arrival && c.arrival.process !== 'constant' ? ` ${c.arrival.process === 'gamma' ? `gamma(${c.arrival.burstiness})` : c.arrival.process} arrivals,` : '';
   if (c.sweep) return `sweep in ${c.sweep.steps} steps of ${formatDuration(c.sweep.stepTimeMs)} (+${formatDuration(c.sweep.warmupMs)} warm-up)${c.sweep.refine ? ', refined' : ''}`;
-  const stages = c.stages ? c.stages.stages.map((s) => `${formatDuration(s.durationMs)}:${s.target}`).join(',') : '';
+  const stages = c.stages ? c.stages.stages.map((s) => `${exact(s.durationMs)}:${s.target}`).join(',') : '';
   if (c.stages?.of === 'users') return `users ramping through ${stages}`;
   if (c.stages?.of === 'rate') return `rate ramping from ${c.arrivalRate}/s through ${stages},${arrival} max ${c.users} in flight`;
   if (c.arrivalRate > 0) return `${c.arrivalRate}/s open model,${arrival} max ${c.users} in flight`;
