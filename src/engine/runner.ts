@@ -138,9 +138,9 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
 
     if (interrupted) throw new StartError('interrupted before the load started');
     // counters thresholds judge exist from the start: `workflows_failed` is 0, not missing
-    for (const { scenario } of scenarios) for (const name of scenario.counters ?? []) recorder.count(name, 0);
-    recorder.count('scenario_errors', 0);
-    if (config.slo) for (const name of SLO_COUNTERS) recorder.count(name, 0);
+    for (const { scenario } of scenarios) for (const name of scenario.counters ?? []) sink.count(name, 0);
+    sink.count('scenario_errors', 0);
+    if (config.slo) for (const name of SLO_COUNTERS) sink.count(name, 0);
     hooks.onStart?.(config);
     const started = performance.now();
     const startedAt = new Date().toISOString();
@@ -197,7 +197,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       try {
         hooks.onProgress?.({
           elapsedMs: performance.now() - started,
-          runTimeMs: config.runTimeMs,
+          // a sweep's length is what it finds
+          runTimeMs: config.sweep ? 0 : config.runTimeMs,
           users: state.activeUsers,
           ...shapeProgress(executor),
           interval: recorder.takeInterval(),

@@ -71,7 +71,8 @@ export async function runBatchSweep(deps: SweepDeps): Promise<SweepSection> {
     axis: 'batches',
     steps,
     ...(top ? { maxSustainableRate: top.linesPerSecond } : {}),
-    bracket: { low: top?.linesPerSecond ?? null, high: above?.linesPerSecond ?? null },
+    // batch sweeps bracket in batches in flight: the last passing level and the first failing one
+    bracket: { low: top?.batchesInFlight ?? null, high: above?.batchesInFlight ?? null },
     plateauRate: Math.round(best * 1000) / 1000,
   };
 }

@@ -71,11 +71,16 @@ export function renderSweepSection(sweep: SweepSection): string {
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     );
   }
-  const unit = sweep.axis === 'batches' ? 'lines/s' : '/s';
+  const batches = sweep.axis === 'batches';
+  const unit = batches ? ' lines/s' : '/s';
   const out = [`Sweep (times in ms${sweep.slo ? `; goodput counts requests meeting ${sweep.slo.join(', ')}` : ''})`, ...lines];
   const b = sweep.bracket;
   if (sweep.maxSustainableRate !== undefined) {
-    const bracket = b && b.high !== null ? `between ${fmtFixed(b.low ?? 0, 1)} (passed) and ${fmtFixed(b.high, 1)}${unit} (failed)` : 'no higher step failed';
+    const bracket = batches
+      ? `at ${b?.low} batches in flight${b?.high != null ? `; ${b.high} failed` : '; no higher level failed'}`
+      : b && b.high !== null
+        ? `between ${fmtFixed(b.low ?? 0, 1)}/s (passed) and ${fmtFixed(b.high, 1)}/s (failed)`
+        : 'no higher rate failed';
     out.push(`max sustainable rate: ${fmtFixed(sweep.maxSustainableRate, 1)}${unit} (${bracket})`);
   } else {
     out.push('max sustainable rate: none (no step passed every threshold)');

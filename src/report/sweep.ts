@@ -70,6 +70,7 @@ export interface SweepSection {
   baselineRate?: number;
   /** where the saturation probe's throughput stopped rising */
   plateauRate?: number;
-  /** the maximum sustainable rate lies between these: the last passing and first failing rates */
+  /** the maximum sustainable rate lies between these: the last passing and first failing rates
+   *  (batch sweeps: batches in flight) */
   bracket?: { low: number | null; high: number | null };
 }
