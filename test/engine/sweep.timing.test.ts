@@ -78,7 +78,7 @@ describe('batch capacity sweep', () => {
   it('batches in flight 1, 2, 4 ...: completed lines/s plateau near the analytic 4 / 38 ms', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bl-bsweep-'));
     const data = join(dir, 'in.jsonl');
-    await generateBatchFile({ endpoint: 'chat', output: data, lines: 40, promptTokens: { mean: 20, stddev: 0 }, outputTokens: { mean: 10, stddev: 0 }, sharedPrefixTokens: 0, seed: 1 });
+    await generateBatchFile({ endpoint: 'chat', output: data, lines: 40, promptTokens: { mean: 20, sd: 0 }, outputTokens: { mean: 10, sd: 0 }, sharedPrefixTokens: 0, seed: 1 });
     mock = await startMockServer({
       port: 0, host: '127.0.0.1', capacity: { maxConcurrency: 4 }, latency: { ttftMs: 20, perTokenMs: 2, jitterMs: 0 },
       batch: { validatingMs: 20, finalizingMs: 20, msTimestamps: true },
