@@ -11,8 +11,7 @@ import { redactor } from '../http/redact.js';
 import { csvPaths, failuresCsv, statsCsv, writeCsvReports, StatsHistoryCsv } from '../report/csv.js';
 import { buildJsonReport, writeJsonReport, type JsonReport } from '../report/json.js';
 import { ProgressPrinter } from '../report/progress.js';
-import { renderScheduleSection, renderSweepSection } from '../report/load-shape.js';
-import { TimeSeries } from '../report/timeseries.js';
+import { renderSweepSection } from '../report/load-shape.js';
 import { renderSummary } from '../report/summary.js';
 import { onlineSummarySections } from '../scenarios/online/report.js';
 import { reconcileWithServer } from './reconcile.js';
@@ -23,8 +22,6 @@ export const VERSION: string = (require('../../package.json') as { version: stri
 export class ProgressReporter {
   private readonly printer: ProgressPrinter;
   private readonly history?: StatsHistoryCsv;
-  /** the run over time, for the JSON report (`timeseries`) */
-  readonly series = new TimeSeries();
 
   constructor(
     private readonly stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
@@ -37,7 +34,6 @@ export class ProgressReporter {
   private historyFailed = false;
 
   update(p: ProgressInfo): void {
-    this.series.add({ interval: p.interval, users: p.users, targetUsers: p.target.users, rate: p.rate, targetRate: p.target.rate });
     // a write error in a timer must never throw into the event loop: say it once, keep running
     if (this.history && !this.historyFailed) {
       try {
@@ -61,7 +57,6 @@ export class ProgressReporter {
 
 export function renderRunReport(result: RunResult, config: RunConfig): string {
   const extra = onlineSummarySections(result.metrics, { overheadHeader: config.target.overheadHeader });
-  extra.unshift(renderScheduleSection(result.schedule, result.metrics));
   if (result.sweep) extra.unshift(renderSweepSection(result.sweep));
   if (result.serverStats) extra.push(reconcileWithServer(result.metrics, result.serverStats).text);
   return redactor.redact(
@@ -71,6 +66,7 @@ export function renderRunReport(result: RunResult, config: RunConfig): string {
       title: `batch-load ${VERSION} · run ${result.runId}${result.interrupted ? ' · INTERRUPTED (partial)' : ''}`,
       extraSections: extra.filter((s) => s.trim() !== ''),
       interrupted: result.interrupted,
+      schedule: result.schedule,
     }),
   );
 }
@@ -91,18 +87,39 @@ export function runJsonReport(result: RunResult, config: RunConfig, extra: Parti
     interrupted: result.interrupted,
     sweep: result.sweep,
   });
-  const shape = { ...(result.executor ? { executor: result.executor } : {}), ...(result.schedule ? { schedule: result.schedule } : {}) };
-  return { ...doc, derived: result.derived, serverStats: result.serverStats, ...shape, ...extra };
+  return {
+    ...doc,
+    derived: result.derived,
+    serverStats: result.serverStats,
+    ...(result.executor ? { executor: result.executor } : {}),
+    ...(result.schedule ? { schedule: result.schedule } : {}),
+    ...(result.timeseries ? { timeseries: result.timeseries } : {}),
+    ...extra,
+  };
 }
 
-/** Writes --json and --csv outputs; returns the paths written. */
-export async function writeRunOutputs(result: RunResult, config: RunConfig, extra: Partial<JsonReport> = {}): Promise<string[]> {
+/** Writes --json, --csv, --html and --junit outputs (all from the one JSON document); returns the paths written. */
+export async function writeRunOutputs(result: RunResult, config: RunConfig): Promise<string[]> {
   const written: string[] = [];
-  if (config.output.jsonFile) {
-    await writeJsonReport(config.output.jsonFile, runJsonReport(result, config, extra));
-    written.push(config.output.jsonFile);
+  const { jsonFile, csvPrefix, htmlFile, junitFile } = config.output;
+  const doc = runJsonReport(result, config);
+  if (jsonFile) {
+    await writeJsonReport(jsonFile, doc);
+    written.push(jsonFile);
   }
-  if (config.output.csvPrefix) written.push(...(await writeCsvReports(config.output.csvPrefix, result.metrics)));
+  if (csvPrefix) written.push(...(await writeCsvReports(csvPrefix, result.metrics)));
+  if (htmlFile || junitFile) {
+    // the renderers are loaded only when asked for (uPlot is inlined into the page)
+    const { writeHtmlReport, writeJunitReport } = await import('../report/files.js');
+    if (htmlFile) {
+      await writeHtmlReport(htmlFile, doc);
+      written.push(htmlFile);
+    }
+    if (junitFile) {
+      await writeJunitReport(junitFile, doc);
+      written.push(junitFile);
+    }
+  }
   return written;
 }
 

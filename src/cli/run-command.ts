@@ -20,7 +20,7 @@ import { runBurstCommand } from './burst-command.js';
 import { describeShape } from '../report/load-shape.js';
 
 /** Flags that do not apply to burst mode: refused rather than silently ignored. */
-const NOT_IN_BURST = ['json', 'csv', 'threshold', 'rate', 'iterations'] as const;
+const NOT_IN_BURST = ['csv', 'html', 'junit', 'threshold', 'rate', 'iterations', 'stages', 'sweep'] as const;
 
 export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): Promise<number> {
   const err = (line: string) => io.stderr.write(`batch-load: ${redactor.redact(line)}\n`);
@@ -46,7 +46,7 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
   if (raw.burst !== undefined) {
     const unsupported = NOT_IN_BURST.find((k) => raw[k] !== undefined);
     if (unsupported) {
-      err(`--burst: --${unsupported} is not supported in burst mode (burst prints its own per-request lines and stats; exit 1 below --min-success)`);
+      err(`--burst: --${unsupported} is not supported in burst mode (burst prints its own per-request lines and stats, writes --json, and exits 1 below --min-success)`);
       return EXIT.USAGE;
     }
     return runBurstCommand(config, { burst: raw.burst, minSuccess: raw.minSuccess, scenario: raw.scenario }, io);
@@ -92,7 +92,7 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
   if (result.interrupted) out('Interrupted: in-flight requests were abandoned and counted; this is a partial report.');
   out(renderRunReport(result, config));
   try {
-    const written = await writeRunOutputs(result, config, { timeseries: progress.series.toJSON() });
+    const written = await writeRunOutputs(result, config);
     for (const file of written) out(`Wrote ${file}`);
   } catch (e) {
     // the paths were checked before the run; a failure now (disk full ...) is not a verdict
@@ -124,5 +124,6 @@ function describeLoad(c: RunConfig): string {
   const mix = c.scenarios.map((s) => (c.scenarios.length > 1 ? `${s.name}:${s.weight}` : s.name)).join(',');
   const shape = describeShape(c);
   const data = c.batch ? `, data ${c.batch.filename} (${c.batch.lines} requests)` : '';
-  return `Run ${c.runId}: ${mix}, ${shape}, run time ${c.runTimeMs / 1000}s${c.preset ? ` (preset ${c.preset})` : ''}${data}`;
+  const time = c.sweep ? '' : `, run time ${c.runTimeMs / 1000}s`;
+  return `Run ${c.runId}: ${mix}, ${shape}${time}${c.preset ? ` (preset ${c.preset})` : ''}${data}`;
 }

@@ -239,6 +239,8 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
     output: {
       jsonFile: v.json || undefined,
       csvPrefix: v.csv || undefined,
+      htmlFile: v.html || undefined,
+      junitFile: v.junit || undefined,
       progressIntervalMs: pick('progressInterval'),
       onlySummary: v.onlySummary === true,
     },

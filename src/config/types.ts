@@ -130,6 +130,8 @@ export interface SloSpec {
 export interface OutputConfig {
   jsonFile?: string;
   csvPrefix?: string;
+  htmlFile?: string;
+  junitFile?: string;
   progressIntervalMs: number;
   /** only the end summary, no live progress (Locust --only-summary) */
   onlySummary: boolean;

@@ -31,6 +31,7 @@ import { SharedApiKey } from './shared-key.js';
 import { sleep } from './sleep.js';
 import { computeOverhead } from '../scenarios/online/overhead.js';
 import type { MockStats } from '../mock/index.js';
+import { TimeSeries, type TimeSeriesPoint } from '../report/timeseries.js';
 
 export interface ProgressInfo {
   elapsedMs: number;
@@ -81,6 +82,8 @@ export interface RunResult {
   schedule?: ScheduleReport;
   /** a sweep's steps and maximum sustainable rate */
   sweep?: SweepSection;
+  /** one point per progress interval (bounded), for the JSON and HTML reports */
+  timeseries?: TimeSeriesPoint[];
 }
 
 export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
@@ -192,16 +195,36 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
 
     // a sweep ends when its last step has; a load shape at its run time
     const runTimer = config.sweep ? undefined : setTimeout(() => stopping.abort(), config.runTimeMs);
+    // one point per progress interval, bounded (adjacent points merge past ~2,000)
+    const series = new TimeSeries();
     const liveSnapshot = () => recorder.snapshot(undefined, { histograms: false });
+    let startedAtLastTick = 0;
     const progress = (final: boolean) => {
+      const interval = recorder.takeInterval();
+      // once per tick: the executor's interval view (and its falling-behind warning)
+      const shape = shapeProgress(executor);
+      const starts = state.iterationsStarted - startedAtLastTick;
+      startedAtLastTick = state.iterationsStarted;
+      try {
+        series.add({
+          interval,
+          users: state.activeUsers,
+          targetUsers: shape.target.users,
+          // the open model's own count of starts; else iterations started per second
+          rate: shape.rate ?? (interval.seconds > 0 ? starts / interval.seconds : 0),
+          targetRate: shape.target.rate,
+        });
+      } catch (err) {
+        log(`time series failed: ${(err as Error).message}`);
+      }
       try {
         hooks.onProgress?.({
           elapsedMs: performance.now() - started,
           // a sweep's length is what it finds
           runTimeMs: config.sweep ? 0 : config.runTimeMs,
           users: state.activeUsers,
-          ...shapeProgress(executor),
-          interval: recorder.takeInterval(),
+          ...shape,
+          interval,
           totals: recorder.totals(),
           workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
           snapshot: liveSnapshot,
@@ -272,6 +295,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       executor: config.sweep ? 'sweep' : executor?.name,
       ...(schedule ? { schedule } : {}),
       ...(sweep ? { sweep } : {}),
+      timeseries: series.toJSON(),
     };
   } finally {
     hooks.signal?.removeEventListener('abort', onInterrupt);

@@ -160,6 +160,10 @@ export const RUN_OPTIONS = [
     describe: 'Write the whole result, with mergeable histograms, to FILE' },
   { key: 'csv', type: 'string', group: GROUPS.output, chart: false, serveRefused: 'the server writes no report files; the result is in the response',
     describe: 'Write Locust-style PREFIX_stats.csv, PREFIX_failures.csv, PREFIX_stats_history.csv' },
+  { key: 'html', type: 'string', group: GROUPS.output, chart: false, serveRefused: 'the server writes no report files; the result is in the response',
+    describe: 'Write a self-contained HTML report (charts over time, percentile spectra, batches) to FILE' },
+  { key: 'junit', type: 'string', group: GROUPS.output, chart: false, serveRefused: 'the server writes no report files; the result is in the response',
+    describe: 'Write JUnit XML to FILE: one testcase per threshold, plus integrity and failed workflows' },
   { key: 'progressInterval', type: 'duration', group: GROUPS.output, default: '5s', min: 100,
     describe: 'Live progress every ... (at least 100ms)' },
   { key: 'onlySummary', type: 'boolean', group: GROUPS.output, serveRefused: 'not applicable to serve',
@@ -174,8 +178,6 @@ export const RUN_OPTIONS = [
     describe: 'Burst mode: a success rate below this fails the run (0.9, 90 or 90%)' },
 
   // -- accepted and ignored (Locust)
-  { key: 'html', type: 'string', group: GROUPS.locust, chart: false, serveRefused: 'not applicable to serve',
-    describe: 'Ignored (Locust flag)', ignored: 'no HTML report; use --json (mergeable) or --csv' },
   { key: 'loglevel', alias: ['L'], type: 'string', group: GROUPS.locust, chart: false, serveRefused: 'not applicable to serve',
     describe: 'Ignored (Locust flag)', ignored: 'batch-load has one log level' },
   { key: 'locustfile', alias: ['f'], type: 'string', group: GROUPS.locust, chart: false, serveRefused: 'not applicable to serve',

@@ -34,8 +34,14 @@ export function renderScheduleSection(schedule: ScheduleReport | undefined, m: M
   if (schedule) {
     const share = schedule.requestedRate > 0 ? schedule.achievedRate / schedule.requestedRate : 0;
     out.push(`open model (${schedule.arrival} arrivals): requested ${fmtFixed(schedule.requestedRate)}/s, achieved ${fmtFixed(schedule.achievedRate)}/s (${fmtPercent(share, 1)}) over ${fmtFixed(schedule.seconds, 1)} s`);
-    const dropShare = schedule.scheduled > 0 ? schedule.dropped / schedule.scheduled : 0;
-    out.push(`starts: ${fmtNum(schedule.scheduled)} due, ${fmtNum(schedule.started)} started, ${fmtNum(schedule.dropped)} dropped (${fmtPercent(dropShare)}: no free worker under --users)`);
+  }
+  // from the counters, so a merged or saved report shows them too
+  const due = m.counters.iterations_scheduled;
+  const dropped = m.counters.dropped_iterations;
+  if (due !== undefined || dropped !== undefined) {
+    const d = dropped ?? 0;
+    const share = due ? ` (${fmtPercent(d / due)})` : '';
+    out.push(`starts: ${due === undefined ? '' : `${fmtNum(due)} due, ${fmtNum(due - d)} started, `}${fmtNum(d)} dropped${share}: no free worker under --users`);
   }
   const lag = m.trends.schedule_lag;
   if (lag && lag.count > 0) out.push(`schedule lag (actual − intended start): p50 ${fmtMs(lag.p50)} ms, p99 ${fmtMs(lag.p99)} ms, max ${fmtMs(lag.max)} ms`);

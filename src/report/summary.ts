@@ -14,7 +14,8 @@ import type { MetricsSnapshot, RequestStats, TrendStats } from '../metrics/types
 import { onlineSectionMetrics } from '../scenarios/online/report.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import { fmtDuration, fmtFixed, fmtMs, fmtNum, renderTable, type Align, type TableOptions } from './format.js';
-import { LOAD_SHAPE_COUNTERS, LOAD_SHAPE_TRENDS } from './load-shape.js';
+import { LOAD_SHAPE_COUNTERS, LOAD_SHAPE_TRENDS, renderScheduleSection } from './load-shape.js';
+import type { ScheduleReport } from '../engine/executors/types.js';
 
 export interface SummaryInput {
   snapshot: MetricsSnapshot;
@@ -26,6 +27,8 @@ export interface SummaryInput {
   width?: number;
   /** the run was interrupted: the verdict line says so (a partial run is never a pass) */
   interrupted?: boolean;
+  /** the open model's schedule (requested vs achieved), for the Load shape section */
+  schedule?: ScheduleReport;
 }
 
 /** Status order of a batch's lifecycle, for the time-in-status rows. */
@@ -44,6 +47,7 @@ export function renderSummary(input: SummaryInput): string {
     renderBatchSection(snapshot, { width }),
     renderTrendsSection(snapshot, { width }),
     renderCountersSection(snapshot),
+    renderScheduleSection(input.schedule, snapshot),
     ...(input.extraSections ?? []),
     renderThresholdsSection(thresholds),
   ];

@@ -6,7 +6,7 @@ import { context } from './helpers.js';
 describe('ramping-arrival-rate executor (stages of rates)', () => {
   it('starts follow the interpolated rate: 0 → 200/s over 0.5 s then 200/s; intended starts on the ramp', async () => {
     const intended: number[] = [];
-    const ctx = context({ arrival: 'constant', stages: '500ms:200,500ms:200' }, async (_u, _i, at) => {
+    const ctx = context({ arrival: 'constant', stages: '500ms:200,500ms:200', users: 100 }, async (_u, _i, at) => {
       intended.push(at!);
     });
     const ex = rampingArrivalRate.create(ctx);
@@ -18,7 +18,7 @@ describe('ramping-arrival-rate executor (stages of rates)', () => {
     // ∫ rate: 50 starts on the ramp, then 200/s (the first at once); the stop came at ~1 s
     const s = ex.schedule!();
     const expected = 50 + 200 * (s.seconds - 0.5) + 1;
-    expect(Math.abs(ctx.state.iterationsStarted - expected)).toBeLessThanOrEqual(3);
+    expect(Math.abs(ctx.state.iterationsStarted - expected)).toBeLessThanOrEqual(8);
     expect(s.requestedRate * s.seconds).toBeCloseTo(expected - 1, 0);
     const t0 = intended[0]!;
     const onRamp = intended.filter((t) => t - t0 < 500).length;
@@ -30,7 +30,7 @@ describe('ramping-arrival-rate executor (stages of rates)', () => {
   });
 
   it('starts from --rate and ramps down to 0: no start after the last stage reaches 0', async () => {
-    const ctx = context({ rate: 100, stages: '300ms:0,300ms:0' }, () => Promise.resolve());
+    const ctx = context({ rate: 100, stages: '300ms:0,300ms:0', users: 100 }, () => Promise.resolve());
     const run = rampingArrivalRate.create(ctx).run();
     await sleep(700);
     ctx.stop.abort();
