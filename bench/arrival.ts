@@ -6,11 +6,16 @@
  * tick.
  *
  * The mock (zero latency, no auth) runs in a child pinned to CPU 0 (bench/mock-child.ts). For each
- * rate, pinned to CPU 1 one after the other: batch-load's engine (runLoadTest, chat scenario,
- * `--rate R`, `--arrival constant|poisson`), then autocannon at the same overall rate as the
- * peer (its achieved requests/s; it reports no schedule lag). Printed per rate: batch-load's
- * requested and achieved start rate, achieved/requested, schedule lag p50/p99 (actual − intended
- * start), completed req/s, and autocannon's req/s with the ratio batch-load/autocannon.
+ * rate, pinned to CPU 1 one after the other:
+ *   - `schedule`: the open-model executor alone, its iterations doing nothing: what the
+ *     scheduler itself holds (timer quantization, per-start cost), whatever the client and the
+ *     server can do;
+ *   - `batch-load`: the engine (runLoadTest, chat scenario, `--rate R`, `--arrival
+ *     constant|poisson`) against the mock: the whole pipeline;
+ *   - autocannon at the same overall rate as the peer (its achieved requests/s; it reports no
+ *     schedule lag), and the ratio of completed requests/s batch-load/autocannon.
+ * Printed per rate: requested and achieved start rate, achieved/requested, schedule lag p50/p99
+ * (actual − intended start), drops, completed req/s.
  *
  * Options: --rates 100,1000,5000,20000 --duration 10 --arrival constant --connections 64 --runs 1 [--no-peer]
  */
@@ -80,6 +85,37 @@ async function batchLoadChild(): Promise<void> {
   process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
 }
 
+/** The executor alone: starts at the rate, each iteration an already settled promise. */
+async function scheduleChild(): Promise<void> {
+  const { resolveRunConfig } = await import('../src/config/resolve.js');
+  const { createExecutor } = await import('../src/engine/executors/index.js');
+  const { createRandom } = await import('../src/engine/random.js');
+  const { MetricsRecorder } = await import('../src/metrics/recorder.js');
+  const rate = num('rate', 1000);
+  // workers enough for every start of a tick (each is released a microtask later)
+  const config = resolveRunConfig({ scenario: 'chat', rate, arrival: opt('arrival', 'constant'), seed: 1, users: Math.ceil(rate / 50) + 100 });
+  const recorder = new MetricsRecorder();
+  const stop = new AbortController();
+  const done = Promise.resolve();
+  const executor = createExecutor({
+    config,
+    state: { activeUsers: 0, iterationsStarted: 0 },
+    stopping: stop.signal,
+    iterate: () => done,
+    recorder,
+    random: createRandom(1),
+    thinkMs: () => 0,
+    onBudgetSpent: () => stop.abort(),
+  });
+  const running = executor.run();
+  setTimeout(() => stop.abort(), num('duration', 10) * 1000);
+  await running;
+  const s = executor.schedule!();
+  const lag = recorder.snapshot().trends.schedule_lag;
+  const out: Result = { tool: 'schedule', rate, requested: s.requestedRate, achieved: s.achievedRate, lagP50: lag?.p50, lagP99: lag?.p99, completedPerSecond: s.achievedRate, failures: 0, dropped: s.dropped };
+  process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
+}
+
 async function autocannonChild(): Promise<void> {
   const autocannon = createRequire(join(ROOT, 'package.json'))('autocannon') as (o: Record<string, unknown>) => Promise<{ requests: { total: number }; duration: number; non2xx: number; errors: number; timeouts: number }>;
   const { chatBody, defaultPayload } = await import('../src/scenarios/online/payloads.js');
@@ -117,16 +153,20 @@ async function main(): Promise<void> {
   if (!hasTaskset) process.stdout.write('taskset not found: running unpinned (figures are less stable)\n');
   const server = await startServerChild({ host: '127.0.0.1', auth: { noAuth: true }, latency: { ttftMs: 0, perTokenMs: 0, jitterMs: 0 } }, 0);
   process.stdout.write(`mock ${server.url} on CPU 0; load on CPU 1; ${num('duration', 10)} s per run, arrival ${opt('arrival', 'constant')}\n`);
-  process.stdout.write('rate/s   requested  achieved  achieved%  lag p50 ms  lag p99 ms  dropped  done req/s  | autocannon req/s  its %  done ratio\n');
+  process.stdout.write('rate/s  run          requested  achieved  achieved%  lag p50 ms  lag p99 ms  dropped  done req/s  | autocannon req/s  its %  done ratio\n');
   try {
     for (let run = 1; run <= runs; run++) {
       for (const rate of rates) {
+        const row = (r: Result, a?: Result) => {
+          const share = r.achieved !== undefined && r.requested ? (r.achieved / r.requested) * 100 : undefined;
+          const peerCols = a ? `| ${f(a.completedPerSecond).padStart(16)}  ${f((a.completedPerSecond / rate) * 100, 1).padStart(5)}  ${(r.completedPerSecond / a.completedPerSecond).toFixed(3)}` : '|';
+          process.stdout.write(
+            `${String(rate).padStart(6)}  ${r.tool.padEnd(10)}  ${f(r.requested).padStart(10)}  ${f(r.achieved).padStart(8)}  ${f(share, 2).padStart(9)}  ${f(r.lagP50, 2).padStart(10)}  ${f(r.lagP99, 2).padStart(10)}  ${String(r.dropped ?? '-').padStart(7)}  ${f(r.completedPerSecond).padStart(10)}  ${peerCols}\n`,
+          );
+        };
+        row(await runChild('--schedule', server.url, rate));
         const b = await runChild('--batch-load', server.url, rate);
-        const a = peer ? await runChild('--autocannon', server.url, rate) : undefined;
-        const share = b.achieved !== undefined && b.requested ? (b.achieved / b.requested) * 100 : undefined;
-        process.stdout.write(
-          `${String(rate).padStart(6)}  ${f(b.requested).padStart(10)}  ${f(b.achieved).padStart(8)}  ${f(share, 2).padStart(9)}  ${f(b.lagP50, 2).padStart(10)}  ${f(b.lagP99, 2).padStart(10)}  ${String(b.dropped ?? '-').padStart(7)}  ${f(b.completedPerSecond).padStart(10)}  | ${f(a?.completedPerSecond).padStart(16)}  ${f(a ? (a.completedPerSecond / rate) * 100 : undefined, 1).padStart(5)}  ${a ? (b.completedPerSecond / a.completedPerSecond).toFixed(3) : '-'}\n`,
-        );
+        row(b, peer ? await runChild('--autocannon', server.url, rate) : undefined);
       }
     }
   } finally {
@@ -136,5 +176,6 @@ async function main(): Promise<void> {
 
 const mode = process.argv[2];
 if (mode === '--batch-load') await batchLoadChild();
+else if (mode === '--schedule') await scheduleChild();
 else if (mode === '--autocannon') await autocannonChild();
 else await main();
