@@ -1,4 +1,5 @@
 /** `--burst N`: one pre-flight request, then N at once, against the given host or the embedded mock. */
+import { needsDataFile } from '../config/scenario-mix.js';
 import type { RunConfig } from '../config/types.js';
 import { runBurst, parseMinSuccess, type BurstScenarioName } from '../engine/burst.js';
 import { startEmbeddedTarget } from '../engine/embedded-target.js';
@@ -31,7 +32,7 @@ export async function runBurstCommand(config: RunConfig, args: BurstArgs, io: Cl
   let scenario: BurstScenarioName = 'chat';
   if (args.scenario !== undefined) {
     const only = config.scenarios.length === 1 ? config.scenarios[0].name : undefined;
-    if (!only || only === 'batch') {
+    if (!only || needsDataFile(only)) {
       err(`--burst: needs one online scenario (chat, responses, embeddings or health), got '${String(args.scenario)}'`);
       return EXIT.USAGE;
     }

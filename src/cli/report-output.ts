@@ -15,6 +15,7 @@ import { renderSweepSection } from '../report/load-shape.js';
 import { renderSummary } from '../report/summary.js';
 import { onlineSummarySections } from '../scenarios/online/report.js';
 import { reconcileWithServer } from './reconcile.js';
+import { renderCompareOnline } from '../scenarios/batch/compare-online.js';
 
 const require = createRequire(import.meta.url);
 export const VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -58,6 +59,7 @@ export class ProgressReporter {
 export function renderRunReport(result: RunResult, config: RunConfig): string {
   const extra = onlineSummarySections(result.metrics, { overheadHeader: config.target.overheadHeader });
   if (result.sweep) extra.unshift(renderSweepSection(result.sweep));
+  if (result.compareOnline) extra.push(renderCompareOnline(result.compareOnline));
   if (result.serverStats) extra.push(reconcileWithServer(result.metrics, result.serverStats).text);
   return redactor.redact(
     renderSummary({
@@ -94,6 +96,8 @@ export function runJsonReport(result: RunResult, config: RunConfig, extra: Parti
     ...(result.executor ? { executor: result.executor } : {}),
     ...(result.schedule ? { schedule: result.schedule } : {}),
     ...(result.timeseries ? { timeseries: result.timeseries } : {}),
+    ...(result.batches ? { batches: result.batches } : {}),
+    ...(result.compareOnline ? { compareOnline: result.compareOnline } : {}),
     ...extra,
   };
 }

@@ -12,7 +12,7 @@ import { normaliseBasePath, parseHost } from './target.js';
 import type { ArrivalConfig, PresetName, RunConfig, ScenarioName, StagesConfig, SweepConfig, VerifyMode } from './types.js';
 import { parseSlo } from './slo.js';
 import { parseStages, stagesDurationMs } from './stages.js';
-import { parseScenarioMix } from './scenario-mix.js';
+import { isBatchScenario, needsDataFile, parseScenarioMix } from './scenario-mix.js';
 import { parseThresholdList, requestKinds } from './thresholds.js';
 import { defaultOf, readValues } from '../options/read.js';
 import { RUN_OPTIONS, type RawRunOptions, type RunOptionKey, type RunOptionValues } from '../options/run-options.js';
@@ -112,6 +112,12 @@ function loadShape(v: RunOptionValues): { arrival?: ArrivalConfig; stages?: Stag
   return out;
 }
 
+/** A duration as the Batch API writes a completion window: `24h`, `10m`, `30s`, `1500ms`. */
+export function completionWindow(ms: number): string {
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${Math.round(ms)}ms`;
+}
+
 /** Everything but the data file (which needs I/O): see config/load.ts. */
 export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions = {}): RunConfig & { dataPath?: string } {
   const v = readRunValues(input, options);
@@ -134,14 +140,22 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
   if (waitMaxMs < waitMinMs) throw new ConfigError(`--wait-max: must be ≥ --wait-min`);
 
   const scenarios = parseScenarioMix(pick('scenario'));
-  const needsBatch = scenarios.some((s) => s.name === 'batch');
+  const compareOnline = v.compareOnline === true;
+  if (compareOnline && (scenarios.length !== 1 || scenarios[0]!.name !== 'batch')) {
+    throw new ConfigError(`--compare-online: runs the batch workflow and then the same lines online; --scenario must be batch (the default)`);
+  }
+  // compare-online's batch phase judges the workflow as any batch run does
+  const needsBatch = scenarios.some((s) => isBatchScenario(s.name));
+  const needsData = scenarios.some((s) => needsDataFile(s.name));
+  const expireWindow = completionWindow(pick('expireWindow'));
   const p95ThresholdMs = pick('p95ThresholdMs');
   const errorRateThreshold = pick('errorRateThreshold');
   const streamRatio = v.streamRatio ?? (v.stream ? 1 : 0);
   const kinds = requestKinds(scenarios, streamRatio);
-  if (shape.sweep && needsBatch && scenarios.length > 1) {
-    throw new ConfigError(`--sweep: sweeps either the batch workflow (batches in flight) or online scenarios (rates), not a mix with batch`);
+  if (shape.sweep && needsBatch && (scenarios.length > 1 || scenarios[0]!.name !== 'batch')) {
+    throw new ConfigError(`--sweep: sweeps either the batch workflow alone (--scenario batch: batches in flight) or online scenarios (rates)`);
   }
+  if (shape.sweep && compareOnline) throw new ConfigError(`--sweep: cannot be combined with --compare-online`);
   // a sweep of online scenarios runs its rate steps in the open model; a batch sweep is closed
   const openModel = (v.rate ?? 0) > 0 || shape.stages?.of === 'rate' || (shape.sweep !== undefined && !needsBatch);
   const thresholds = parseThresholdList(v.threshold, pick('defaultThresholds'), p95ThresholdMs, errorRateThreshold, needsBatch, kinds, { openModel });
@@ -218,6 +232,8 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
       maxWaitMs: pick('maxWait'),
       jitter: pick('pollJitter'),
     },
+    batchRun: { cancelAfterMs: pick('cancelAfter'), expireWindow, compareOnline },
+    retry429: pick('retry429'),
     payload: {
       model: pick('model'),
       models,
@@ -245,6 +261,6 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
       onlySummary: v.onlySummary === true,
     },
     seed: v.seed,
-    dataPath: needsBatch ? (v.data ?? p?.data ?? pick('data')) : undefined,
+    dataPath: needsData ? (v.data ?? p?.data ?? pick('data')) : undefined,
   };
 }

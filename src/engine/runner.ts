@@ -31,6 +31,10 @@ import { SharedApiKey } from './shared-key.js';
 import { sleep } from './sleep.js';
 import { computeOverhead } from '../scenarios/online/overhead.js';
 import type { MockStats } from '../mock/index.js';
+import { Retry429, type HttpCaller } from '../http/retry.js';
+import { BatchTimelineLog, type BatchTimeline } from '../report/batch-timeline.js';
+import type { CompareOnlineSection } from '../scenarios/batch/compare-online.js';
+import { runCompareOnline } from './compare-online.js';
 import { TimeSeries, type TimeSeriesPoint } from '../report/timeseries.js';
 
 export interface ProgressInfo {
@@ -82,11 +86,17 @@ export interface RunResult {
   schedule?: ScheduleReport;
   /** a sweep's steps and maximum sustainable rate */
   sweep?: SweepSection;
+  /** the last batches' lifecycles from the server's timestamps (runs with batch scenarios) */
+  batches?: BatchTimeline[];
+  /** --compare-online: the batch and online figures side by side */
+  compareOnline?: CompareOnlineSection;
   /** one point per progress interval (bounded), for the JSON and HTML reports */
   timeseries?: TimeSeriesPoint[];
 }
 
 export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
+  // two phases of this engine (batch, then the same lines online): engine/compare-online.ts
+  if (input.batchRun?.compareOnline) return runCompareOnline(input, hooks, runLoadTest);
   const log = (line: string) => hooks.log?.(redactor.redact(line));
   // masked while the run lasts; callers that print after it (the CLI) register them for longer
   // (a key the run creates is registered for the process: see below)
@@ -136,7 +146,12 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     if (key !== undefined && key !== config.auth.apiKey) redactor.add(key);
     else forgetKey = redactor.addScoped(key);
     const authHeaders: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
-    const scenarios = createScenarios(config, apiBase);
+    const batchTimelines = new BatchTimelineLog();
+    const scenarios = createScenarios(config, apiBase, { batchTimelines });
+    // --retry-429: every scenario's calls go through the retry layer; waits end at the hard stop
+    let retryDeadline = Number.POSITIVE_INFINITY;
+    const caller: HttpCaller =
+      config.retry429 > 0 ? new Retry429(http, { maxRetries: config.retry429, recorder: sink, signal: aborted.signal, deadlineMs: () => retryDeadline }) : http;
     const random = createRandom(config.seed);
 
     if (interrupted) throw new StartError('interrupted before the load started');
@@ -147,6 +162,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     hooks.onStart?.(config);
     const started = performance.now();
     const startedAt = new Date().toISOString();
+    // a sweep has no run time: its retries wait until the run stops
+    retryDeadline = config.sweep ? Number.POSITIVE_INFINITY : started + config.runTimeMs + config.stopTimeoutMs;
     const state: ExecutorState = { activeUsers: 0, iterationsStarted: 0 };
 
     // per scenario, built once: the counter names (no string building per iteration)
@@ -165,16 +182,16 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       const entry = pick();
       const scenario: Scenario = entry.scenario;
       const open = scheduledAtMs !== undefined;
-      const ctx = makeContext(config, http, sink, authHeaders, signals, random, log, userId, iteration, !open, open ? noThink : undefined);
+      const ctx = makeContext(config, caller, sink, authHeaders, signals, random, log, userId, iteration, !open, open ? noThink : undefined);
       if (open) ctx.scheduledAtMs = scheduledAtMs;
-      recorder.count(entry.started);
+      sink.count(entry.started);
       try {
         const outcome = await scenario.run(ctx);
-        if (!outcome.ok) recorder.count(entry.failed);
+        if (!outcome.ok) sink.count(entry.failed);
       } catch (err) {
         // a scenario bug must not kill the user loop; it is counted and named
-        recorder.count(entry.failed);
-        recorder.count('scenario_errors');
+        sink.count(entry.failed);
+        sink.count('scenario_errors');
         log(`scenario ${scenario.name} threw: ${(err as Error).message}`);
       }
     };
@@ -295,6 +312,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       executor: config.sweep ? 'sweep' : executor?.name,
       ...(schedule ? { schedule } : {}),
       ...(sweep ? { sweep } : {}),
+      ...(batchTimelines.size > 0 ? { batches: batchTimelines.toJSON() } : {}),
       timeseries: series.toJSON(),
     };
   } finally {

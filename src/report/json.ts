@@ -15,6 +15,7 @@ import { evaluateThresholds, type DerivedMetrics } from '../thresholds/evaluate.
 import type { ThresholdResult, ThresholdSpec } from '../thresholds/types.js';
 import type { BatchTimeline } from './batch-timeline.js';
 import type { BurstSection } from './burst.js';
+import type { CompareOnlineSection } from '../scenarios/batch/compare-online.js';
 import type { SweepSection } from './sweep.js';
 import type { ScheduleReport } from '../engine/executors/types.js';
 import type { TimeSeriesPoint } from './timeseries.js';
@@ -52,6 +53,8 @@ export interface JsonReport {
   executor?: string;
   /** open model: requested vs achieved start rate, starts due, started and dropped */
   schedule?: ScheduleReport;
+  /** --compare-online: the batch and online figures side by side (scenarios/batch/compare-online.ts) */
+  compareOnline?: CompareOnlineSection;
 }
 
 /** The optional sections, passed through as given. */

@@ -63,9 +63,15 @@ describe('report outputs from the CLI', () => {
     const same = await runCli(['compare', f('run.json'), f('run.json'), '--markdown', f('same.md')]);
     expect(same.code).toBe(0);
     const doc = JSON.parse(readFileSync(f('run.json'), 'utf8'));
-    // a crafted regression: every request 30 % slower at p95
+    // a crafted regression: every request 30 % slower (the noise guard wants ≥ 20 samples above the
+    // median on both sides, so the median is what moves here)
+    expect(doc.metrics.aggregated.count).toBeGreaterThanOrEqual(40);
     const worse = structuredClone(doc);
-    for (const r of [worse.metrics.aggregated, ...Object.values(worse.metrics.requests as Record<string, { p95: number }>)]) r.p95 *= 1.3;
+    for (const r of [worse.metrics.aggregated, ...Object.values(worse.metrics.requests as Record<string, { p50: number; p95: number; mean: number }>)]) {
+      r.p50 *= 1.3;
+      r.p95 *= 1.3;
+      r.mean *= 1.3;
+    }
     writeFileSync(f('worse.json'), JSON.stringify(worse));
     copyFileSync(f('run.json'), f('base.json'));
     const r10 = await runCli(['compare', f('base.json'), f('worse.json'), '--max-regression', '10%', '--markdown', f('worse.md')]);

@@ -2,13 +2,28 @@ import { PassThrough } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import FormData from 'form-data';
 import { CheckFailure } from '../../http/errors.js';
-import { readJson } from '../../http/client.js';
+import { readJson, type HttpRequestSpec } from '../../http/client.js';
 import type { BatchInput } from '../../config/types.js';
 import type { ScenarioContext } from '../types.js';
 import { str, type FileObject } from './wire.js';
 
 /** Uploads the JSONL as multipart (purpose=batch), streamed from disk with a known length. */
 export async function uploadInput(ctx: ScenarioContext, url: string, name: string, input: BatchInput) {
+  const spec = () => uploadSpec(ctx, url, name, input);
+  return ctx.http.call(
+    spec(),
+    async (res) => {
+      const file = await readJson<FileObject>(res.body);
+      const id = str(file, 'id');
+      if (!id) throw new CheckFailure('upload response has no file id');
+      return file;
+    },
+    // a retry (--retry-429) streams the file again from the start
+    { respec: spec },
+  );
+}
+
+function uploadSpec(ctx: ScenarioContext, url: string, name: string, input: BatchInput): HttpRequestSpec {
   const form = new FormData();
   form.append('purpose', 'batch');
   form.append('file', createReadStream(input.path), {
@@ -19,10 +34,5 @@ export async function uploadInput(ctx: ScenarioContext, url: string, name: strin
   const headers = { ...ctx.authHeaders, ...form.getHeaders(), 'content-length': String(form.getLengthSync()) };
   // form-data is an old-style stream; undici wants a real Readable
   const body = form.pipe(new PassThrough());
-  return ctx.http.call({ name, method: 'POST', url, headers, body }, async (res) => {
-    const file = await readJson<FileObject>(res.body);
-    const id = str(file, 'id');
-    if (!id) throw new CheckFailure('upload response has no file id');
-    return file;
-  });
+  return { name, method: 'POST', url, headers, body };
 }
