@@ -99,6 +99,9 @@ describe('batch capacity sweep', () => {
       expect(s.linesPerSecond).toBeGreaterThan(0);
       expect(s.turnaroundP95Ms).toBeGreaterThan(0);
       expect(s.workflows).toBeGreaterThan(0);
+      // created_at → in_progress_at from the server's timestamps: the mock's 20 ms of validating
+      expect(s.queueP50Ms).toBeGreaterThanOrEqual(15);
+      expect(s.queueP50Ms).toBeLessThan(200);
     }
     expect(sweep.plateauRate!).toBeGreaterThan(analytic * 0.75);
     expect(sweep.plateauRate!).toBeLessThan(analytic * 1.15);
