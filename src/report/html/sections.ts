@@ -12,6 +12,8 @@ import { scrubSecrets, type JsonReport } from '../json.js';
 import { resultLine, thresholdCondition, thresholdObserved } from '../summary.js';
 import type { SweepSection, SweepStep } from '../sweep.js';
 import { escapeHtml, maskCredentials } from './escape.js';
+import { describeShape } from '../load-shape.js';
+import type { RunConfig } from '../../config/types.js';
 
 /** A table cell: text (escaped here) with an optional class. */
 export type Cell = string | { text: string; cls?: string; title?: string };
@@ -48,6 +50,7 @@ interface ConfigView {
   target?: { host?: string; basePath?: string; embedded?: boolean };
   scenarios?: Array<{ name?: string; weight?: number }>;
   users?: number;
+  spawnRate?: number;
   arrivalRate?: number;
 }
 
@@ -63,7 +66,8 @@ export function headerBlock(report: JsonReport): string {
     ['run', report.runId],
     ['target', target ? maskCredentials(target) : undefined],
     ['scenarios', mix],
-    ['load', c.arrivalRate ? `${c.arrivalRate}/s open model, max ${c.users} in flight` : c.users ? `${c.users} users` : undefined],
+    // the shape as the run announced it (closed, open, stages, sweep); older reports: what they carry
+    ['load', typeof c.users === 'number' && typeof c.spawnRate === 'number' ? describeShape(c as unknown as RunConfig) : c.users ? `${c.users} users` : undefined],
     ['time', `${report.startedAt} .. ${report.endedAt} (${fmtDuration(report.metrics.elapsedSeconds)})`],
     ['batch-load', report.version],
   ];
