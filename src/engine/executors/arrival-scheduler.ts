@@ -164,7 +164,7 @@ export class ArrivalScheduler {
     const iv = this.interval;
     const seconds = (now - iv.at) / 1000;
     const out: ExecutorProgress = {
-      targetRate: this.stopped ? 0 : this.profile.valueAt(now - this.start),
+      targetRate: this.profile.valueAt(now - this.start),
       rate: seconds > 0 ? iv.started / seconds : 0,
     };
     const behind = iv.scheduled >= 20 && iv.started < MIN_ACHIEVED_SHARE * iv.scheduled;

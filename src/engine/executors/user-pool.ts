@@ -57,8 +57,6 @@ export class UserPool {
     onAbort(this.ctx.stopping, () => {
       if (this.timer !== undefined) clearTimeout(this.timer);
       this.timer = undefined;
-      // stopped: the shape asks for no one any more
-      this.level = 0;
       for (const u of [...this.thinking]) u.wake?.();
       if (this.alive === 0) this.resolveDone();
     });
