@@ -17,6 +17,8 @@ export interface ProgressInput {
   target?: { users?: number; rate?: number };
   /** open model: iterations started per second in the interval */
   rate?: number;
+  /** the last line, after the run: the users have left, the target is not shown against them */
+  final?: boolean;
   /** the last interval: rps, p95 (ms) and its request/failure counts */
   interval: { rps: number; p95: number; requests: number; failures: number };
   totals: { requests: number; failures: number };
@@ -47,7 +49,7 @@ function p95(input: ProgressInput): string {
  */
 function load(input: ProgressInput): string {
   const t = input.target;
-  const users = t?.users !== undefined && t.users !== input.users ? `users ${input.users}/${t.users}` : `users ${input.users}`;
+  const users = t?.users !== undefined && t.users !== input.users && !input.final ? `users ${input.users}/${t.users}` : `users ${input.users}`;
   if (t?.rate === undefined) return users;
   return `${users}, rate ${fmtFixed(input.rate ?? 0)}/${fmtFixed(t.rate)}/s`;
 }

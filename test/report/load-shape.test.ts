@@ -5,6 +5,7 @@ import { sweepTable } from '../../src/report/html/sections.js';
 import { describeShape, renderScheduleSection, renderSweepSection } from '../../src/report/load-shape.js';
 import type { SweepSection } from '../../src/report/sweep.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
+import { formatProgressLine } from '../../src/report/progress.js';
 
 const rateSweep: SweepSection = {
   axis: 'rate',
@@ -68,5 +69,13 @@ describe('load shape sections', () => {
     expect(c({ rate: 10, users: 4, arrival: 'gamma', burstiness: 0.5 })).toBe('10/s open model, gamma(0.5) arrivals, max 4 in flight');
     expect(c({ stages: '30s:10,1500ms:0' })).toBe('users ramping through 30s:10,1500ms:0');
     expect(c({ sweep: 5, stepTime: '10s' })).toBe('sweep in 5 steps of 10s (+5s warm-up)');
+  });
+
+  it('the progress line shows the target while a ramp is short of it, and the open model\'s start rate', () => {
+    const base = { elapsedMs: 3000, runTimeMs: 10_000, interval: { rps: 5, p95: 10, requests: 15, failures: 0 }, totals: { requests: 15, failures: 0 } };
+    expect(formatProgressLine({ ...base, users: 8, target: { users: 20 } })).toMatch(/^\[3s\/10s\] users 8\/20 \|/);
+    expect(formatProgressLine({ ...base, users: 20, target: { users: 20 } })).toMatch(/\] users 20 \|/);
+    expect(formatProgressLine({ ...base, users: 0, target: { users: 20 }, final: true })).toMatch(/\] users 0 \|/);
+    expect(formatProgressLine({ ...base, users: 4, target: { rate: 200 }, rate: 199.8 })).toMatch(/\] users 4, rate 199\.80\/200\.00\/s \|/);
   });
 });
