@@ -60,7 +60,9 @@ describe('the open model', () => {
   it('reports requested vs achieved rate and the schedule lag; dropped starts are judged by a default threshold', async () => {
     const m = await start({ latency: { ttftMs: 0, perTokenMs: 0, jitterMs: 0 } });
     const out = dir();
-    const run = await runCli(['--host', m.url, '--scenario', 'chat', '--api-key', 'k', '--rate', '300', '-u', '1000', '-t', '3s', '--arrival', 'poisson', '--seed', '3', '--json', join(out, 'r.json')]);
+    const run = await runCli(['--host', m.url, '--scenario', 'chat', '--api-key', 'k', '--rate', '300', '-u', '1000', '-t', '3s', '--arrival', 'poisson', '--seed', '3', '--json', join(out, 'r.json'),
+      // the schedule is what this checks, not latency on a loaded machine
+      '--p95-threshold-ms', '60000']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/open model \(poisson arrivals\): requested 300\.00\/s, achieved \d+\.\d\d\/s/);
     expect(run.stdout).toMatch(/schedule lag \(actual − intended start\): p50 [\d.]+ ms, p99 [\d.]+ ms/);
