@@ -21,9 +21,10 @@ import { onCrashWrite } from './crash.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { runBurstCommand } from './burst-command.js';
+import { describeShape } from '../report/load-shape.js';
 
 /** Flags that do not apply to burst mode: refused rather than silently ignored. */
-const NOT_IN_BURST = ['csv', 'html', 'junit', 'threshold', 'rate', 'iterations', 'workers'] as const;
+const NOT_IN_BURST = ['csv', 'html', 'junit', 'threshold', 'rate', 'iterations', 'stages', 'sweep', 'workers'] as const;
 
 /**
  * `scale`: how the load is spread over worker processes, given the run's config (`--workers N`
@@ -143,10 +144,11 @@ function partialResult(config: RunConfig, metrics: MetricsSnapshot): RunResult {
 
 function describeLoad(c: RunConfig, workers?: number): string {
   const mix = c.scenarios.map((s) => (c.scenarios.length > 1 ? `${s.name}:${s.weight}` : s.name)).join(',');
-  const shape = c.arrivalRate > 0 ? `${c.arrivalRate}/s open model, max ${c.users} in flight` : `${c.users} users at ${c.spawnRate}/s`;
+  const shape = describeShape(c);
   const data = c.batch ? `, data ${c.batch.filename} (${c.batch.lines} requests)` : '';
   const split = workers ? `, split over ${workers} worker${workers === 1 ? '' : 's'}` : '';
-  return `Run ${c.runId}: ${mix}, ${shape}${split}, run time ${c.runTimeMs / 1000}s${c.preset ? ` (preset ${c.preset})` : ''}${data}`;
+  const time = c.sweep ? '' : `, run time ${c.runTimeMs / 1000}s`;
+  return `Run ${c.runId}: ${mix}, ${shape}${split}${time}${c.preset ? ` (preset ${c.preset})` : ''}${data}`;
 }
 
 /** `--workers N` on this machine: loopback, free ports, a token nobody has to type. */

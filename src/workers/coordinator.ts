@@ -75,6 +75,7 @@ export async function runCoordinated(config: RunConfig, scale: ScaleOptions, hoo
     const batches = hub.batches();
     return {
       ...result,
+      ...hub.shape(),
       ...(batches ? { batches } : {}),
       workers,
       ...(lost ? { exitCode: 6 as const, passed: false } : {}),

@@ -16,6 +16,7 @@ import { StartError } from '../config/errors.js';
 import type { RunConfig } from '../config/types.js';
 import type { RunSignals } from '../engine/context.js';
 import { isSaturated, type LoadFigures } from '../engine/load-gauge.js';
+import type { ScheduleReport } from '../engine/executors/index.js';
 import type { ProgressInfo, RemoteLoad } from '../engine/runner.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import { DEFAULT_MAX_BATCH_TIMELINES, type BatchTimeline } from '../report/batch-timeline.js';
@@ -26,7 +27,7 @@ import { IntervalMerge } from './interval.js';
 import { renderMergedMetrics } from './metrics-endpoint.js';
 import { CHANNEL_PATH, MAX_MESSAGE_BYTES, UPGRADE_PROTOCOL, type CoordinatorMessage, type FinalMessage, type ProgressMessage, type WorkerMessage } from './protocol.js';
 import { iterationsOf, type WorkerReport } from './report.js';
-import { applyShare, splitRun, type WorkerShare } from './split.js';
+import { splitRun, type WorkerPlan } from './split.js';
 
 /** Heartbeats both ways; a worker silent this long is lost (a closed connection is lost at once). */
 export const HEARTBEAT_MS = 250;
@@ -85,7 +86,7 @@ export class Hub implements RemoteLoad {
   private stopSent = false;
   private startedAtMs = 0;
   private cpuAtStart?: NodeJS.CpuUsage;
-  private shares: WorkerShare[] = [];
+  private plans: WorkerPlan[] = [];
   private assignment?: { config: RunConfig; key: string | undefined; embeddedPort?: number };
   private interval = new IntervalMerge();
   private intervalStartMs = Date.now();
@@ -136,7 +137,7 @@ export class Hub implements RemoteLoad {
    * not make it within `timeoutMs`, or the first worker that failed to prepare.
    */
   async prepare(config: RunConfig, key: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    this.shares = splitRun(config, this.opts.expected);
+    this.plans = splitRun(config, this.opts.expected);
     const embeddedPort = config.target.embedded ? Number(new URL(config.target.host).port) : undefined;
     this.assignment = { config, key, embeddedPort };
     for (const slot of this.slots) if (slot.state === 'joined') this.assign(slot);
@@ -211,12 +212,21 @@ export class Hub implements RemoteLoad {
     this.intervalStartMs = now;
     let users = 0;
     let iterationsStarted = 0;
+    const target: ProgressInfo['target'] = {};
+    let rate: number | undefined;
     let requests = 0;
     let failures = 0;
     let workflowsDone = 0;
     let load: LoadFigures | undefined;
     for (const s of this.slots) {
-      if (s.state === 'running' && s.progress) users += s.progress.users;
+      if (s.state === 'running' && s.progress) {
+        users += s.progress.users;
+        // what the shapes ask for now and the start rate: the workers' added up
+        const t = s.progress.target;
+        if (t.users !== undefined) target.users = (target.users ?? 0) + t.users;
+        if (t.rate !== undefined) target.rate = (target.rate ?? 0) + t.rate;
+        if (s.progress.rate !== undefined) rate = (rate ?? 0) + s.progress.rate;
+      }
       const m = s.final?.metrics;
       iterationsStarted += m ? iterationsOf(m) : (s.progress?.iterationsStarted ?? 0);
       requests += m ? m.aggregated.count : (s.progress?.totals.requests ?? 0);
@@ -229,6 +239,8 @@ export class Hub implements RemoteLoad {
     return {
       users,
       iterationsStarted,
+      target,
+      ...(rate !== undefined ? { rate } : {}),
       interval,
       totals: { requests, failures },
       workflowsDone,
@@ -259,7 +271,7 @@ export class Hub implements RemoteLoad {
   reports(): WorkerReport[] {
     return this.slots.map((s) => {
       const m = s.final?.metrics ?? s.progress?.snapshot;
-      const share = this.shares[s.index];
+      const share = this.plans[s.index]?.share;
       const elapsed = m?.elapsedSeconds ?? 0;
       const requests = m?.aggregated.count ?? 0;
       const report: WorkerReport = {
@@ -295,6 +307,25 @@ export class Hub implements RemoteLoad {
     if (!this.cpuAtStart) return 0;
     const cpu = process.cpuUsage(this.cpuAtStart);
     return (cpu.user + cpu.system) / 1e6;
+  }
+
+  /** The load shape the workers ran, and the open model's schedule added up over them. */
+  shape(): { executor?: string; schedule?: ScheduleReport } {
+    const finals = this.slots.flatMap((s) => (s.final ? [s.final] : []));
+    const executor = finals.find((f) => f.executor)?.executor;
+    const schedules = finals.flatMap((f) => (f.schedule ? [f.schedule] : []));
+    if (schedules.length === 0) return executor ? { executor } : {};
+    const sum = (k: 'requestedRate' | 'achievedRate' | 'scheduled' | 'started' | 'dropped') => schedules.reduce((n, x) => n + x[k], 0);
+    const schedule: ScheduleReport = {
+      arrival: schedules[0]!.arrival,
+      requestedRate: sum('requestedRate'),
+      achievedRate: sum('achievedRate'),
+      scheduled: sum('scheduled'),
+      started: sum('started'),
+      dropped: sum('dropped'),
+      seconds: Math.max(...schedules.map((x) => x.seconds)),
+    };
+    return { ...(executor ? { executor } : {}), schedule };
   }
 
   /** The last batches' lifecycles the workers saw, latest DEFAULT_MAX_BATCH_TIMELINES by creation time. */
@@ -431,12 +462,12 @@ export class Hub implements RemoteLoad {
   private assign(slot: Slot): void {
     const a = this.assignment!;
     const conn = slot.conn!;
-    const share = this.shares[slot.index]!;
+    const plan = this.plans[slot.index]!;
     slot.assigned = true;
     conn.channel.send({
       t: 'assign',
-      share,
-      config: wireConfig(applyShare(a.config, share)),
+      share: plan.share,
+      config: wireConfig(plan.config),
       ...(a.key !== undefined ? { sealedKey: sealSecret(this.opts.token, conn.workerNonce, conn.coordinatorNonce, a.key) } : {}),
       ...(a.embeddedPort !== undefined ? { embeddedPort: a.embeddedPort } : {}),
     });

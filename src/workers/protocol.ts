@@ -11,6 +11,7 @@
  * and each progress interval's histograms (for the live line and the time series).
  */
 import type { RunConfig } from '../config/types.js';
+import type { ScheduleReport } from '../engine/executors/index.js';
 import type { LoadFigures } from '../engine/load-gauge.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import type { BatchTimeline } from '../report/batch-timeline.js';
@@ -40,6 +41,9 @@ export interface ProgressMessage {
   t: 'progress';
   users: number;
   iterationsStarted: number;
+  /** what its load shape asks for now, and its start rate (open model) */
+  target: { users?: number; rate?: number };
+  rate?: number;
   load: LoadFigures;
   interval: WireInterval;
   totals: { requests: number; failures: number };
@@ -58,6 +62,9 @@ export interface FinalMessage {
   cpuSeconds: number;
   /** the last batches' lifecycles it saw (bounded) */
   batches?: BatchTimeline[];
+  /** the load shape that ran, and the open model's schedule (requested vs achieved) */
+  executor?: string;
+  schedule?: ScheduleReport;
 }
 
 export type WorkerMessage =

@@ -1,16 +1,22 @@
 /**
- * One run's load split across N workers so that together they are the run: the run's users (and
- * open-model arrivals) are dealt round-robin, user j (0-based) to worker j mod N. So whole numbers
- * split with the remainder going to the lowest indices (10 users over 3 workers: 4, 3, 3;
- * --iterations 3001: 1001, 1000, 1000), spawn and arrival rates split evenly, and worker i starts
- * i spawn (or arrival) intervals after the common start: user j spawns at j / spawn rate as in one
- * process, and arrivals are not bunched N at a time. Worker i's users are the run's users
- * i+1, i+1+N, ... (ids unique across the run, as the batch metadata needs), and its seed is
- * derived from the run's seed and its index.
+ * A run's load over N workers. The shares themselves are the load shapes' split
+ * (engine/executors/split.ts `splitShape`: users, iterations and stage targets as whole numbers,
+ * the remainder to the lowest indices; rates split exactly; the spawn rate going with each
+ * worker's users). On top of it, what a worker process needs to be one part of one run:
+ *   - user ids: worker i runs the run's users i+1, i+1+N, ... (its user count is
+ *     splitInteger(users, i, N), exactly those), so (run id, user, iteration), which the batch
+ *     metadata carries, never repeats across the run;
+ *   - a phase: worker i starts i spawn (or arrival) intervals after the common start, so with
+ *     an even split the workers together keep one process's schedule (user j spawns at
+ *     j / spawn rate, arrivals come one every 1/rate) instead of N at a time;
+ *   - its own seed, derived from the run's seed and its index;
+ *   - its share of the sockets (--connections), like its users.
  */
 import { ConfigError } from '../config/errors.js';
 import type { RunConfig } from '../config/types.js';
+import { splitShape } from '../engine/executors/index.js';
 
+/** What a worker is told about its part (its run config travels next to it). */
 export interface WorkerShare {
   index: number;
   count: number;
@@ -22,15 +28,14 @@ export interface WorkerShare {
   seed?: number;
   /** the worker's user n is the run's user first + (n - 1) × stride */
   userIds: { first: number; stride: number };
-  /** its phase: how long after the common start its first user spawns (or first arrival comes) */
+  /** its phase: how long after the common start its load shape starts */
   startDelayMs: number;
 }
 
-/** `total` split into `n` whole parts that add up to it, the remainder to the lowest indices. */
-export function splitWhole(total: number, n: number): number[] {
-  const base = Math.floor(total / n);
-  const rest = total - base * n;
-  return Array.from({ length: n }, (_, i) => base + (i < rest ? 1 : 0));
+export interface WorkerPlan {
+  share: WorkerShare;
+  /** the run config this worker runs: the run's, with its share */
+  config: RunConfig;
 }
 
 /**
@@ -50,6 +55,7 @@ export function checkSplit(config: RunConfig, count: number): void {
   if (config.batchRun?.compareOnline) {
     throw new ConfigError('--compare-online runs its batch and online phases in one process: not with worker processes');
   }
+  if (config.sweep) throw new ConfigError('--sweep searches step by step in one process: not with worker processes');
   if (config.users < count) {
     throw new ConfigError(`--workers ${count}: needs at least ${count} users (--users ${config.users}): every worker runs one or more`);
   }
@@ -58,37 +64,27 @@ export function checkSplit(config: RunConfig, count: number): void {
   }
 }
 
-/** Every worker's share of the run, index 0..count-1. */
-export function splitRun(config: RunConfig, count: number): WorkerShare[] {
+/** Every worker's part of the run, index 0..count-1. */
+export function splitRun(config: RunConfig, count: number): WorkerPlan[] {
   checkSplit(config, count);
-  const users = splitWhole(config.users, count);
-  const iterations = config.iterations > 0 ? splitWhole(config.iterations, count) : users.map(() => 0);
-  // one process spawns every user at once when the spawn rate covers them all (executors)
-  const spawnAll = config.spawnRate >= config.users;
-  const intervalMs = config.arrivalRate > 0 ? 1000 / config.arrivalRate : spawnAll ? 0 : 1000 / config.spawnRate;
-  return users.map((u, index) => ({
-    index,
-    count,
-    users: u,
-    spawnRate: config.spawnRate / count,
-    arrivalRate: config.arrivalRate / count,
-    iterations: iterations[index]!,
-    seed: workerSeed(config.seed, index),
-    userIds: { first: index + 1, stride: count },
-    startDelayMs: index * intervalMs,
-  }));
-}
-
-/** The run config a worker runs: the run's, with its share of the load. */
-export function applyShare(config: RunConfig, share: WorkerShare): RunConfig {
-  return {
-    ...config,
-    users: share.users,
-    spawnRate: share.spawnRate,
-    arrivalRate: share.arrivalRate,
-    iterations: share.iterations,
-    seed: share.seed,
-    // sockets per origin: the run's bound, shared out like the users
-    connections: Math.max(1, Math.ceil((config.connections * share.users) / config.users)),
-  };
+  // the interval between one process's starts: spawns (closed model, unless all at once) or
+  // arrivals (open model); ramping stages have no single one, so no phase
+  const intervalMs = config.stages ? 0 : config.arrivalRate > 0 ? 1000 / config.arrivalRate : config.spawnRate >= config.users ? 0 : 1000 / config.spawnRate;
+  return Array.from({ length: count }, (_, index) => {
+    const { config: shape } = splitShape(config, index, count);
+    const seed = workerSeed(config.seed, index);
+    const share: WorkerShare = {
+      index,
+      count,
+      users: shape.users,
+      spawnRate: shape.spawnRate,
+      arrivalRate: shape.arrivalRate,
+      iterations: shape.iterations,
+      seed,
+      userIds: { first: index + 1, stride: count },
+      startDelayMs: index * intervalMs,
+    };
+    const connections = Math.max(1, Math.ceil((config.connections * shape.users) / config.users));
+    return { share, config: { ...shape, seed, connections } };
+  });
 }

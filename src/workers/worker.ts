@@ -174,6 +174,8 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
             t: 'progress',
             users: p.users,
             iterationsStarted: p.iterationsStarted ?? 0,
+            target: p.target,
+            ...(p.rate !== undefined ? { rate: p.rate } : {}),
             load: p.load ?? { cpuPercent: 0, lagP99Ms: 0 },
             interval: encodeInterval(p.interval),
             totals: p.totals,
@@ -197,6 +199,8 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       interrupted: result.interrupted,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       ...(result.batches ? { batches: result.batches } : {}),
+      ...(result.executor ? { executor: result.executor } : {}),
+      ...(result.schedule ? { schedule: result.schedule } : {}),
     });
     let acknowledged = true;
     try {

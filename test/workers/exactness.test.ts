@@ -141,7 +141,7 @@ describe('an exact merge of 7 shards of 100,000 heavy-tailed samples', () => {
       const singleInterval = single.takeInterval(T0);
       shards.forEach((s, i) => {
         const interval = encodeInterval(s.takeInterval(T0));
-        workers[i]!.send({ t: 'progress', users: 3, iterationsStarted: 0, load: { cpuPercent: 10, lagP99Ms: 0 }, interval, totals: s.totals(), workflowsDone: 0, snapshot: s.snapshot() });
+        workers[i]!.send({ t: 'progress', users: 3, iterationsStarted: 0, target: { users: 3 }, load: { cpuPercent: 10, lagP99Ms: 0 }, interval, totals: s.totals(), workflowsDone: 0, snapshot: s.snapshot() });
       });
       const run = hub.run({ stopping: new AbortController().signal, aborted: new AbortController().signal });
       await waitUntil(() => hub.reports().every((r) => r.requests > 0));

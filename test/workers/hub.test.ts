@@ -167,7 +167,7 @@ describe('during the run', () => {
     const run = h.run({ stopping: s.stopping.signal, aborted: s.aborted.signal });
     const [ra, rb] = [shard(30, 5), shard(50, 7)];
     for (const [w, r] of [[a, ra], [b, rb]] as const) {
-      w.send({ t: 'progress', users: 2, iterationsStarted: 0, load: { cpuPercent: 50, lagP99Ms: 1 }, interval: encodeInterval(r.takeInterval()), totals: r.totals(), workflowsDone: 0, snapshot: r.snapshot() });
+      w.send({ t: 'progress', users: 2, iterationsStarted: 0, target: { users: 2 }, load: { cpuPercent: 50, lagP99Ms: 1 }, interval: encodeInterval(r.takeInterval()), totals: r.totals(), workflowsDone: 0, snapshot: r.snapshot() });
     }
     await until(() => h.reports().every((r) => r.requests > 0));
     a.channel.close(); // worker 0 goes away without its final figures
@@ -221,7 +221,7 @@ describe('during the run', () => {
     const shards = [shard(10, 100), shard(30, 300)];
     workers.forEach((w, i) => {
       const r = shards[i]!;
-      w.send({ t: 'progress', users: 2, iterationsStarted: 0, load: { cpuPercent: 1, lagP99Ms: 0 }, interval: encodeInterval(r.takeInterval()), totals: r.totals(), workflowsDone: 0, snapshot: r.snapshot() });
+      w.send({ t: 'progress', users: 2, iterationsStarted: 0, target: { users: 2 }, load: { cpuPercent: 1, lagP99Ms: 0 }, interval: encodeInterval(r.takeInterval()), totals: r.totals(), workflowsDone: 0, snapshot: r.snapshot() });
     });
     await until(() => h.reports().every((r) => r.requests > 0));
     const res = await fetch(`${h.url}/metrics`);

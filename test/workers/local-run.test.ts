@@ -39,8 +39,8 @@ describe('--workers N against the embedded mock', () => {
     expect(r.batches!.length).toBeGreaterThan(0);
   }, 90_000);
 
-  it('3 workers, --rate 1000 --iterations 3001: exactly 3,001 iterations, 1001/1000/1000', async () => {
-    const run = startCli(['--workers', '3', '--scenario', 'health', '--rate', '1000', '--iterations', '3001', '-u', '30', '-t', '60s', '--only-summary', '--json', join(dir, 'rate.json')]);
+  it('3 workers, --rate 300 --iterations 3001: exactly 3,001 iterations, 1001/1000/1000', async () => {
+    const run = startCli(['--workers', '3', '--scenario', 'health', '--rate', '300', '--iterations', '3001', '-u', '90', '-t', '60s', '--only-summary', '--json', join(dir, 'rate.json')]);
     const { code } = await run.exited;
     expect(code, `${run.stdout()}\n${run.stderr()}`).toBe(0);
     const r = report('rate.json');
