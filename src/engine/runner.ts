@@ -22,16 +22,15 @@ import { LoadGauge, type LoadFigures } from './load-gauge.js';
 import type { WorkerReport } from '../workers/report.js';
 import { startEmbeddedTarget } from './embedded-target.js';
 import { createExecutor, type Executor, type ExecutorContext, type ExecutorState, type ScheduleReport } from './executors/index.js';
-import { droppedRatioDerived } from './executors/arrival-scheduler.js';
+import { derivedMetrics } from './derived.js';
 import { StepRecorder } from './step-recorder.js';
 import { runSweep, sweepDerived, sweepThresholds, type SweepSection } from './sweep.js';
-import { goodputDerived, SLO_COUNTERS } from '../metrics/goodput.js';
+import { SLO_COUNTERS } from '../metrics/goodput.js';
 import type { Recorder } from '../metrics/types.js';
 import { createRandom, weightedPicker } from './random.js';
 import { assertReachable } from './reachability.js';
 import { SharedApiKey } from './shared-key.js';
 import { sleep } from './sleep.js';
-import { computeOverhead } from '../scenarios/online/overhead.js';
 import type { MockStats } from '../mock/index.js';
 import { Retry429, type HttpCaller } from '../http/retry.js';
 import { BatchTimelineLog, type BatchTimeline } from '../report/batch-timeline.js';
@@ -82,8 +81,10 @@ export interface RunHooks {
    * i of N runs the run's users i+1, i+1+N, ..., so ids are unique across the run.
    */
   userIds?: { first: number; stride: number };
-  /** wait this long after the start before the load shape starts (scale-out: the worker's phase) */
+  /** wait this long after the start before the load shape starts (scale-out: a closed-model worker's phase) */
   startDelayMs?: number;
+  /** open model: the first start this far into the schedule, in expected starts (scale-out: worker i of N, i/N) */
+  arrivalPhase?: number;
   /** where the embedded mock listens (default 127.0.0.1 on a free port) */
   embeddedListen?: { host: string; port: number };
   /** the load runs elsewhere (scale-out coordinator): it replaces the local executor */
@@ -253,6 +254,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       thinkMs: thinkDuration(shape, random),
       onBudgetSpent: budgetSpent,
       log,
+      ...(hooks.arrivalPhase ? { arrivalPhase: hooks.arrivalPhase } : {}),
     });
     // the executor running now (a sweep runs one per step)
     let executor: Executor | undefined;
@@ -397,7 +399,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
 export function judgeRun(config: RunConfig, metrics: MetricsSnapshot, interrupted: boolean, sweep?: SweepSection) {
   // values thresholds can name that are computed, not recorded (proxy overhead, goodput, the
   // share of dropped starts; a sweep's maximum sustainable rate)
-  const derived = { ...computeOverhead(metrics).derived, ...goodputDerived(metrics), ...droppedRatioDerived(metrics), ...(config.sweep ? sweepDerived(sweep) : {}) };
+  const derived = { ...derivedMetrics(metrics), ...(config.sweep ? sweepDerived(sweep) : {}) };
   // a sweep judged every step by the thresholds; the run by what the sweep found
   const specs = config.sweep ? sweepThresholds(config).run : config.thresholds;
   const thresholds = evaluateThresholds(specs, metrics, derived);

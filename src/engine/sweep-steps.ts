@@ -8,12 +8,12 @@ import { goodputDerived } from '../metrics/goodput.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import type { SweepStep } from '../report/sweep.js';
-import { computeOverhead } from '../scenarios/online/overhead.js';
 import { evaluateThresholds } from '../thresholds/evaluate.js';
 import { parseThreshold } from '../thresholds/parse.js';
 import type { ThresholdSpec } from '../thresholds/types.js';
 import { onAbort } from './abort-hub.js';
-import { droppedRatioDerived, DROPPED_ITERATIONS, ITERATIONS_SCHEDULED } from './executors/arrival-scheduler.js';
+import { DROPPED_ITERATIONS, ITERATIONS_SCHEDULED } from './executors/arrival-scheduler.js';
+import { derivedMetrics } from './derived.js';
 import type { Executor, ExecutorContext } from './executors/index.js';
 import { sleep } from './sleep.js';
 import type { StepRecorder } from './step-recorder.js';
@@ -119,7 +119,7 @@ export interface Verdict {
 export function judgeWindow(specs: readonly ThresholdSpec[], w: Window, openModel: boolean): Verdict {
   const use = openModel ? specs : specs.filter((s) => s.metric !== 'dropped_iterations_ratio');
   const s = w.snapshot;
-  const derived = { ...computeOverhead(s).derived, ...goodputDerived(s, w.seconds), ...droppedRatioDerived(s) };
+  const derived = derivedMetrics(s, w.seconds);
   const results = evaluateThresholds([...use], s, derived);
   const failed = results.filter((r) => !r.passed).map((r) => `${r.source} (${r.observed === null ? (r.note ?? 'no value') : `observed ${round(r.observed)}`})`);
   return { passed: failed.length === 0, failed };

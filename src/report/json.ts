@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import { ConfigError } from '../config/errors.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
-import { computeOverhead } from '../scenarios/online/overhead.js';
+import { derivedMetrics } from '../engine/derived.js';
 import { evaluateThresholds, type DerivedMetrics } from '../thresholds/evaluate.js';
 import type { ThresholdResult, ThresholdSpec } from '../thresholds/types.js';
 import type { BatchTimeline } from './batch-timeline.js';
@@ -179,7 +179,7 @@ export interface MergeOptions {
   runId?: string;
   /** version to stamp; default the first report's */
   version?: string;
-  /** derived metric values for the merged run; default: recomputed from the merged histograms */
+  /** derived metric values for the merged run; default: recomputed from the merged metrics */
   derived?: DerivedMetrics;
   /** more thresholds to judge on the merge, besides the union of the reports' own */
   thresholds?: ThresholdSpec[];
@@ -188,8 +188,8 @@ export interface MergeOptions {
 /**
  * Merges reports of concurrent shards of one run: metrics exactly (MetricsRecorder.merge), the
  * union of their threshold specs (plus `opts.thresholds`) re-evaluated on the merged metrics,
- * derived metrics (proxy overhead) recomputed from the merged histograms (the shards' own
- * derived values are percentiles, which do not add up). serverStats can't be combined and are
+ * derived metrics (proxy overhead, goodput, dropped starts) recomputed from the merged histograms
+ * and counters (the shards' own derived values are percentiles and ratios, which do not add up). serverStats can't be combined and are
  * dropped, and so are the shards' time series, batch timelines and sweeps. config lists each
  * shard's config.
  * exitCode: 1 when a merged threshold failed, else the highest shard exit code.
@@ -203,7 +203,7 @@ export function mergeReports(docs: JsonReport[], opts: MergeOptions = {}): JsonR
     for (const t of d.thresholds) add({ source: t.source, metric: t.metric, aggregation: t.aggregation, op: t.op, value: t.threshold });
   }
   for (const spec of opts.thresholds ?? []) add(spec);
-  const derived = opts.derived ?? computeOverhead(metrics).derived;
+  const derived = opts.derived ?? derivedMetrics(metrics);
   const thresholds = evaluateThresholds([...specs.values()], metrics, derived);
   const passed = thresholds.every((t) => t.passed);
   const shardExit = Math.max(...docs.map((d) => d.exitCode));
