@@ -159,6 +159,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
         recorder,
         userIds: task.share.userIds,
         startDelayMs: task.share.startDelayMs,
+        arrivalPhase: task.share.arrivalPhase,
         log: forwarded,
         beforeLoad: async () => {
           channel.send({ t: 'ready' });
@@ -193,6 +194,9 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       return 3;
     }
     const cpu = process.cpuUsage(cpuAtStart);
+    // why the load stopped early, if it did: the connection closing after the coordinator's
+    // goodbye (while this worker writes its own report, say) is the normal end, not a reason
+    const stoppedBy = stopReason;
     channel.send({
       t: 'final',
       metrics: result.metrics,
@@ -210,8 +214,8 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
     }
     if (opts.writeReport && opts.jsonFile) await opts.writeReport(result, { ...config, output: { ...config.output, jsonFile: opts.jsonFile } });
     const summary = `${result.metrics.aggregated.count} requests, ${result.metrics.aggregated.failures} failures`;
-    if (stopReason && !(acknowledged && stopReason.startsWith('the coordinator stopped'))) {
-      opts.err(`${name} stopped early: ${stopReason}; ${summary}${acknowledged ? ' (the coordinator has them)' : ''}`);
+    if (stoppedBy && !(acknowledged && stoppedBy.startsWith('the coordinator stopped'))) {
+      opts.err(`${name} stopped early: ${stoppedBy}; ${summary}${acknowledged ? ' (the coordinator has them)' : ''}`);
       return 5;
     }
     opts.out(`${name} done: ${summary}${acknowledged ? '' : ' (the coordinator did not acknowledge them)'}`);
