@@ -6,15 +6,18 @@
  *   - user ids: worker i runs the run's users i+1, i+1+N, ... (its user count is
  *     splitInteger(users, i, N), exactly those), so (run id, user, iteration), which the batch
  *     metadata carries, never repeats across the run;
- *   - a phase: worker i starts i spawn (or arrival) intervals after the common start, so with
- *     an even split the workers together keep one process's schedule (user j spawns at
- *     j / spawn rate, arrivals come one every 1/rate) instead of N at a time;
+ *   - a phase, so that with an even split the workers together keep one process's schedule
+ *     instead of starting N at a time: in the open model (constant or ramping rate) worker i's
+ *     first start falls i/N of an expected start into its own schedule, so it takes the run's
+ *     arrivals i, i+N, i+2N, ... (their count then adds up to one process's, ramps included);
+ *     in the closed model worker i spawns its first user i spawn intervals after the common
+ *     start (user j at j / spawn rate), except when the users spawn at once or ramp by stages;
  *   - its own seed, derived from the run's seed and its index;
  *   - its share of the sockets (--connections), like its users.
  */
 import { ConfigError } from '../config/errors.js';
 import type { RunConfig } from '../config/types.js';
-import { splitShape } from '../engine/executors/index.js';
+import { isOpenModel, splitShape } from '../engine/executors/index.js';
 
 /** What a worker is told about its part (its run config travels next to it). */
 export interface WorkerShare {
@@ -28,8 +31,10 @@ export interface WorkerShare {
   seed?: number;
   /** the worker's user n is the run's user first + (n - 1) × stride */
   userIds: { first: number; stride: number };
-  /** its phase: how long after the common start its load shape starts */
+  /** closed model: how long after the common start its first user spawns */
   startDelayMs: number;
+  /** open model: where its first start falls, in expected starts of its own schedule (i/N) */
+  arrivalPhase: number;
 }
 
 export interface WorkerPlan {
@@ -67,9 +72,10 @@ export function checkSplit(config: RunConfig, count: number): void {
 /** Every worker's part of the run, index 0..count-1. */
 export function splitRun(config: RunConfig, count: number): WorkerPlan[] {
   checkSplit(config, count);
-  // the interval between one process's starts: spawns (closed model, unless all at once) or
-  // arrivals (open model); ramping stages have no single one, so no phase
-  const intervalMs = config.stages ? 0 : config.arrivalRate > 0 ? 1000 / config.arrivalRate : config.spawnRate >= config.users ? 0 : 1000 / config.spawnRate;
+  const open = isOpenModel(config);
+  // the closed model's interval between one process's spawns (none when all spawn at once or
+  // stages ramp the users)
+  const spawnMs = open || config.stages || config.spawnRate >= config.users ? 0 : 1000 / config.spawnRate;
   return Array.from({ length: count }, (_, index) => {
     const { config: shape } = splitShape(config, index, count);
     const seed = workerSeed(config.seed, index);
@@ -82,7 +88,8 @@ export function splitRun(config: RunConfig, count: number): WorkerPlan[] {
       iterations: shape.iterations,
       seed,
       userIds: { first: index + 1, stride: count },
-      startDelayMs: index * intervalMs,
+      startDelayMs: index * spawnMs,
+      arrivalPhase: open ? index / count : 0,
     };
     const connections = Math.max(1, Math.ceil((config.connections * shape.users) / config.users));
     return { share, config: { ...shape, seed, connections } };

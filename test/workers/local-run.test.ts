@@ -49,6 +49,30 @@ describe('--workers N against the embedded mock', () => {
     expect(r.metrics.requests['GET /health [health]']!.count).toBe(3001);
   }, 90_000);
 
+  it('stages split exactly: a ramping start rate over 2 workers starts what one process would (135), users ramp to 7 over 3', async () => {
+    // 30 → 60/s over 1 s, 60/s for 1 s, 60 → 0/s over 1 s: 45 + 60 + 30 = 135 starts. Each worker
+    // ramps half the rate (67.5 expected starts); worker 1's starts fall half a start later, so
+    // they take the run's arrivals 0, 2, 4 ... and 1, 3, 5 ...: 68 + 67, not 68 + 68
+    const rate = startCli(['--workers', '2', '--scenario', 'health', '--rate', '30', '--stages', '1s:60,1s:60,1s:0', '-u', '40', '--only-summary', '--json', join(dir, 'ramp.json')]);
+    const users = startCli(['--workers', '3', '--scenario', 'health', '--stages', '1s:7,2s:7', '--wait-min', '0.05', '--wait-max', '0.1', '--progress-interval', '500ms', '--json', join(dir, 'users.json')]);
+    for (const run of [rate, users]) {
+      const { code } = await run.exited;
+      expect(code, `${run.stdout()}\n${run.stderr()}`).toBe(0);
+    }
+    const r = report('ramp.json');
+    expect(r.executor).toBe('ramping-arrival-rate');
+    expect(r.metrics.counters.iterations_scheduled).toBe(135);
+    expect(r.workers!.map((w) => w.iterationsStarted)).toEqual([68, 67]);
+    expect(r.metrics.counters['iterations:health']).toBe(135 - (r.metrics.counters.dropped_iterations ?? 0));
+    const u = report('users.json');
+    expect(u.executor).toBe('ramping-users');
+    expect(u.workers!.map((w) => w.users)).toEqual([3, 2, 2]);
+    // the workers' targets add up to the stage's 7, never more
+    const targets = u.timeseries!.map((p) => p.targetUsers ?? 0);
+    expect(Math.max(...targets)).toBe(7);
+    expect(Math.max(...u.timeseries!.map((p) => p.users))).toBeLessThanOrEqual(7);
+  }, 90_000);
+
   it('SIGTERM to the coordinator: every worker stops, the merged partial report is written within 2 s, exit 5', async () => {
     const run = startCli(['--workers', '2', '--scenario', 'chat', '-u', '4', '-r', '4', '-t', '5m', '--wait-min', '0.05', '--wait-max', '0.1', '--progress-interval', '300ms', '--json', join(dir, 'term.json')]);
     await run.waitFor(/\| [1-9]\d* reqs.*workers 2\/2/);

@@ -27,12 +27,16 @@ describe('splitting a run over workers', () => {
   });
 
   it('phases: an even split keeps one process’s schedule (arrival k at k / rate, user j at j / spawn rate)', () => {
+    // open model: worker i's starts fall at i/N, i/N + 1, ... expected starts of its own schedule
     const open = shares({ users: 9, rate: 300 }, 3);
-    const arrivals = open.flatMap((x) => Array.from({ length: 4 }, (_, k) => x.startDelayMs + (k * 1000) / x.arrivalRate)).sort((a, b) => a - b);
+    expect(open.map((x) => [x.arrivalPhase, x.startDelayMs])).toEqual([[0, 0], [1 / 3, 0], [2 / 3, 0]]);
+    const arrivals = open.flatMap((x) => Array.from({ length: 4 }, (_, k) => ((x.arrivalPhase + k) * 1000) / x.arrivalRate)).sort((a, b) => a - b);
     arrivals.forEach((t, k) => expect(t).toBeCloseTo((k * 1000) / 300, 9));
+    expect(shares({ users: 9, rate: 10, stages: '1s:60,1s:0' }, 3).map((x) => x.arrivalPhase)).toEqual([0, 1 / 3, 2 / 3]);
     const closed = shares({ users: 9, spawnRate: 3 }, 3);
     const spawns = closed.flatMap((x) => Array.from({ length: x.users }, (_, n) => ({ user: x.userIds.first + n * x.userIds.stride, at: x.startDelayMs + (n * 1000) / x.spawnRate })));
     for (const { user, at } of spawns) expect(at).toBeCloseTo(((user - 1) * 1000) / 3, 9);
+    expect(closed.map((x) => x.arrivalPhase)).toEqual([0, 0, 0]);
     // a spawn rate that covers every user spawns them all at once, as one process does; stages ramp together
     expect(shares({ users: 6, spawnRate: 100 }, 3).map((x) => x.startDelayMs)).toEqual([0, 0, 0]);
     expect(shares({ stages: '5s:6,5s:6' }, 3).map((x) => x.startDelayMs)).toEqual([0, 0, 0]);

@@ -81,7 +81,7 @@ export class ArrivalScheduler {
       onAbort(this.ctx.stopping, this.stop);
       this.start = performance.now();
       this.interval.at = this.start;
-      this.nextAt = this.process.first();
+      this.nextAt = this.process.first() + (this.ctx.arrivalPhase ?? 0);
       this.tick();
     }
     return this.done;

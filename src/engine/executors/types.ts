@@ -35,6 +35,11 @@ export interface ExecutorContext {
   onBudgetSpent: () => void;
   /** a warning for the run log (the open model falling behind) */
   log?: (line: string) => void;
+  /**
+   * open model: where the first start falls, in expected starts, after the arrival process's
+   * own first (default 0). Worker i of N sets i/N, so it takes the run's arrivals i, i+N, ...
+   */
+  arrivalPhase?: number;
 }
 
 /** One progress tick's view of an executor. */
