@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/types.js';
-import type { HttpClient } from '../http/client.js';
+import type { HttpCaller } from '../http/client.js';
 import type { Recorder } from '../metrics/types.js';
 import type { ScenarioContext } from '../scenarios/types.js';
 import { sleep } from './sleep.js';
@@ -21,7 +21,7 @@ export function makeThink(config: RunConfig, random: () => number, stopping: Abo
 /** Builds the per-iteration context a scenario runs with. */
 export function makeContext(
   config: RunConfig,
-  http: HttpClient,
+  http: HttpCaller,
   recorder: Recorder,
   authHeaders: Record<string, string>,
   signals: RunSignals,

@@ -24,6 +24,7 @@ import { createRandom, weightedPicker } from './random.js';
 import { assertReachable } from './reachability.js';
 import { SharedApiKey } from './shared-key.js';
 import { sleep } from './sleep.js';
+import { warmStart } from './warm-start.js';
 import { computeOverhead } from '../scenarios/online/overhead.js';
 import type { MockStats } from '../mock/index.js';
 
@@ -118,6 +119,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const authHeaders: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
     const scenarios = createScenarios(config, apiBase);
     const random = createRandom(config.seed);
+    // before the clock starts: the first second's connections, so it measures the server
+    await warmStart(http, config, log, aborted.signal);
 
     if (interrupted) throw new StartError('interrupted before the load started');
     // counters thresholds judge exist from the start: `workflows_failed` is 0, not missing
@@ -144,7 +147,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       const entry = pick();
       const scenario: Scenario = entry.scenario;
       const open = scheduledAtMs !== undefined;
-      const ctx = makeContext(config, http, recorder, authHeaders, signals, random, log, userId, iteration, !open, open ? noThink : undefined);
+      // a closed-model user sends on its own connections; the open model shares the pool
+      const ctx = makeContext(config, open ? http : http.forUser(userId), recorder, authHeaders, signals, random, log, userId, iteration, !open, open ? noThink : undefined);
       if (open) ctx.scheduledAtMs = scheduledAtMs;
       recorder.count(entry.started);
       try {

@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Recorder } from '../metrics/types.js';
+import type { Connection, ConnectionOwner, Dispatchable } from './connections.js';
 import { type AbortCause, failureName, httpFailureName, isConnectionLoss, TRUNCATED_BODY } from './errors.js';
 import { abortError, ResponseBody } from './response-body.js';
 import type { CallOutcome, HttpRequestSpec, HttpResponseView } from './types.js';
@@ -60,11 +61,15 @@ export function targetOf(url: string): { origin: string; path: string } {
  * onResponseError) plus our bookkeeping. It settles exactly once: `readDone` or `fail` records
  * the request and resolves the caller's promise.
  */
-export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
+export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight, Dispatchable {
   /** undici's handle on the request once it has a socket: pause/resume/abort */
   private controller: Controller | null = null;
   private abortCause: AbortCause | undefined;
-  private settled = false;
+  /** recorded and resolved (a request waiting for a connection is then never sent) */
+  settled = false;
+  /** the connection it runs on, freed when undici is done with the request */
+  private conn: Connection | undefined;
+  private connOwner: ConnectionOwner | undefined;
   private status: number | undefined;
   private body: ResponseBody | undefined;
   /** non-success status: the first ERROR_BODY_LIMIT bytes of the body, to name the failure */
@@ -76,11 +81,29 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
     private readonly client: ExchangeOwner,
     private readonly spec: HttpRequestSpec,
     private readonly read: (res: HttpResponseView) => Promise<T>,
+    /** path and query of the URL */
+    private readonly path: string,
     private readonly startedAtMs: number,
     readonly timeoutMs: number,
     /** performance.now() past which the sweep aborts it */
     readonly deadline: number,
   ) {}
+
+  /** Sends it on `conn` (its owner handed it out; it is given back once undici is done). */
+  start(conn: Connection, owner: ConnectionOwner): void {
+    this.conn = conn;
+    this.connOwner = owner;
+    const spec = this.spec;
+    conn.client.dispatch({ path: this.path, method: spec.method, headers: spec.headers, body: spec.body ?? null }, this);
+  }
+
+  /** undici is done with the request (ended, failed or dropped): its connection is free. */
+  private freeConnection(): void {
+    const conn = this.conn;
+    if (conn === undefined) return;
+    this.conn = undefined;
+    this.connOwner!.release(conn);
+  }
 
   // -- undici handler --
 
@@ -126,11 +149,13 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
   }
 
   onResponseEnd(): void {
+    this.freeConnection();
     if (this.body !== undefined) this.body.finish();
     else if (this.errChunks !== undefined) this.failWithStatus();
   }
 
   onResponseError(_controller: Controller | undefined, err: Error): void {
+    this.freeConnection();
     // the head arrived and the connection was lost before the body's end (Content-Length not
     // reached, or a chunked body without its last chunk): the body was cut
     if (this.status !== undefined && isConnectionLoss(err)) err = truncatedBody(err);

@@ -4,7 +4,7 @@
  * calls `run`; scenarios talk HTTP only through ctx.http, so every request is recorded once.
  */
 import type { RunConfig, ScenarioName } from '../config/types.js';
-import type { HttpClient } from '../http/client.js';
+import type { HttpCaller } from '../http/client.js';
 import type { Recorder } from '../metrics/types.js';
 
 export interface ScenarioContext {
@@ -19,7 +19,7 @@ export interface ScenarioContext {
    */
   scheduledAtMs?: number;
   config: RunConfig;
-  http: HttpClient;
+  http: HttpCaller;
   recorder: Recorder;
   /** headers every API call carries (Authorization: Bearer <shared key>) */
   authHeaders: Record<string, string>;

@@ -1,0 +1,45 @@
+/**
+ * Warm start: before the run's clock starts, open the connections its first second will use,
+ * so the first requests measure the server, not our connects (and not undici's first-use
+ * set-up: its HTTP parser is compiled when the first socket opens).
+ *   - closed model: the connections of the users spawned in the first second (all of them when
+ *     they start at once), one per user and origin. Users spawned later connect on their first
+ *     request, as a real client does: opened earlier, their sockets would idle past the
+ *     server's keep-alive timeout before use.
+ *   - open model: the shared pool, `--connections` per origin.
+ * At most WARM_CONNECTIONS sockets, for at most WARM_BUDGET_MS; the rest open on first use.
+ */
+import type { RunConfig } from '../config/types.js';
+import type { HttpClient, PreconnectPlan } from '../http/client.js';
+import { baselineHost, baselineShare, scenarioHost } from '../scenarios/online/hosts.js';
+
+export const WARM_CONNECTIONS = 10_000;
+export const WARM_BUDGET_MS = 5_000;
+
+/** The origins the run's scenarios talk to (the baseline host too when it takes a share). */
+export function runOrigins(config: RunConfig): string[] {
+  const hosts = config.scenarios.map((s) => (s.name === 'batch' ? config.target.host : scenarioHost(config, s.name)));
+  const baseline = baselineHost(config);
+  if (baseline && baselineShare(config) > 0) hosts.push(baseline);
+  return [...new Set(hosts.map((h) => new URL(h).origin))];
+}
+
+export function warmPlan(config: RunConfig, signal?: AbortSignal): PreconnectPlan {
+  const open = config.arrivalRate > 0;
+  const firstSecond = config.spawnRate >= config.users ? config.users : Math.min(config.users, Math.ceil(config.spawnRate));
+  return {
+    origins: runOrigins(config),
+    users: open ? 0 : firstSecond,
+    pool: open ? config.connections : 0,
+    limit: WARM_CONNECTIONS,
+    budgetMs: WARM_BUDGET_MS,
+    signal,
+  };
+}
+
+/** Opens the connections of `warmPlan`; a line for the run log says what it did. */
+export async function warmStart(http: HttpClient, config: RunConfig, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  const plan = warmPlan(config, signal);
+  const { opened, failed } = await http.preconnect(plan);
+  if (failed > 0) log(`warm start: ${failed} of ${opened + failed} connection(s) could not be opened ahead; they open on first use`);
+}
