@@ -106,6 +106,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       const hosts = [config.target.host, ...Object.values(config.target.scenarioHosts), config.target.baselineHost];
       await assertReachable(hosts.filter((h): h is string => !!h));
     }
+    // before the clock starts: a warm request path and the first second's connections
+    await warmStart(http, config, log, aborted.signal);
     const keyUrl = resolveAgainstOrigin(config.target.host, config.auth.apiKeyEndpoint);
     const sharedKey = new SharedApiKey(http, config.auth, keyUrl);
     // a health-only run needs no key (GET /health is unauthenticated)
@@ -119,8 +121,6 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const authHeaders: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
     const scenarios = createScenarios(config, apiBase);
     const random = createRandom(config.seed);
-    // before the clock starts: the first second's connections, so it measures the server
-    await warmStart(http, config, log, aborted.signal);
 
     if (interrupted) throw new StartError('interrupted before the load started');
     // counters thresholds judge exist from the start: `workflows_failed` is 0, not missing

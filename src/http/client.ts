@@ -9,22 +9,22 @@
  * outside any user), at most `connections` per origin.
  *
  * Cost per request matters here (a load tester's own CPU caps the load it can make), so the
- * client talks to undici's per-connection Client directly rather than through `request()`:
- *   - one small handler object per request (undici's controller interface: onRequestStart …
- *     onResponseError, pause/resume/abort on the controller), no AbortController, no Readable:
- *     the body is a ResponseBody that buffers chunks for `json()`/`text()`/`bytes()` or hands
- *     them out one by one to `for await` (SSE);
+ * transport is our own HTTP/1.1 over node:net/tls sockets (connections.ts, h1-parser.ts):
+ *   - a request is one write (head and body together) on its connection; a header object is
+ *     checked and serialized once (h1-request.ts); one small handler object per request, no
+ *     AbortController, no Readable: the body is a ResponseBody that buffers chunks for
+ *     `json()`/`text()`/`bytes()` or hands them out one by one to `for await` (SSE);
  *   - no timer per request: one sweep timer per client aborts requests past their deadline, so
  *     a timeout fires up to one sweep interval late (SWEEP_MAX_MS = 100 ms, or a tenth of the
  *     client's timeout when that is shorter, at least 10 ms); the failure is still named
  *     `timeout after <configured timeout>`;
  *   - one listener on the run signal for the whole client, which aborts every request in flight.
  */
-import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Recorder } from '../metrics/types.js';
 import { ConnectionFactory, ConnectionPool, UserConnections, type Connection, type ConnectionOwner } from './connections.js';
 import { failureName } from './errors.js';
+import { headerBlock } from './h1-request.js';
 import { Exchange, targetOf, type ExchangeOwner, type InFlight } from './exchange.js';
 import type { CallOutcome, HttpCaller, HttpClientOptions, HttpRequestSpec, HttpResponseView } from './types.js';
 
@@ -67,28 +67,6 @@ async function openAll(conns: Connection[], budgetMs: number, signal?: AbortSign
 /** Coarsest timeout sweep; a client with a short timeout sweeps at a tenth of it (≥ 10 ms). */
 export const SWEEP_MAX_MS = 100;
 const SWEEP_MIN_MS = 10;
-
-/** Header objects found valid (scenarios build theirs once and reuse them). */
-const validHeaders = new WeakSet<object>();
-
-/**
- * The name of the first header undici would refuse (a value with CR/LF or a character past
- * U+00FF, a name that is no token). undici refuses such a request inside its connection pool,
- * which then takes that connection for busy and never uses it again, so the client checks first.
- */
-function invalidHeader(headers: Record<string, string> | undefined): string | undefined {
-  if (headers === undefined || validHeaders.has(headers)) return undefined;
-  for (const name of Object.keys(headers)) {
-    try {
-      validateHeaderName(name);
-      validateHeaderValue(name, headers[name]);
-    } catch {
-      return name;
-    }
-  }
-  validHeaders.add(headers);
-  return undefined;
-}
 
 export class HttpClient implements ExchangeOwner, HttpCaller {
   readonly recorder: Recorder;
@@ -151,11 +129,11 @@ export class HttpClient implements ExchangeOwner, HttpCaller {
   }
 
   /** A user left the run: its connections close once their requests are done. */
-  async releaseUser(userId: number): Promise<void> {
+  releaseUser(userId: number): void {
     const user = this.users[userId];
     if (user === undefined) return;
     this.users[userId] = undefined;
-    await user.connections.close(false);
+    user.connections.close(false);
   }
 
   /** Connections owned by users now (each reopens on demand if its server closed it). */
@@ -211,7 +189,7 @@ export class HttpClient implements ExchangeOwner, HttpCaller {
       ex.failSoon(urlError!);
       return out;
     }
-    const badHeader = invalidHeader(spec.headers);
+    const badHeader = headerBlock(spec.headers).invalid;
     if (badHeader !== undefined) {
       ex.failSoon(`invalid header: ${badHeader}`);
       return out;
@@ -228,8 +206,8 @@ export class HttpClient implements ExchangeOwner, HttpCaller {
   /** Closes idle sockets; with `force`, destroys busy ones too (abandoned requests). */
   async close(force = false): Promise<void> {
     this.runSignal?.removeEventListener('abort', this.onRunAbort);
-    const users = this.users.splice(0);
-    await Promise.all([this.pool.close(force), ...users.map((u) => u?.connections.close(force))]);
+    this.pool.close(force);
+    for (const u of this.users.splice(0)) u?.connections.close(force);
     if (this.inFlight.size === 0 && this.sweepTimer) {
       clearInterval(this.sweepTimer);
       this.sweepTimer = undefined;
