@@ -10,7 +10,7 @@ import { RUN_OPTIONS } from '../options/run-options.js';
 import { EXIT, exitCodeHelp } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { installSignalHandlers } from './signals.js';
-import { mockCommandBuilder } from './mock-command.js';
+import { mockCommandBuilder } from './mock-flags.js';
 import { serveCommandBuilder } from './serve-command.js';
 import { dataCommandBuilder } from './data-command.js';
 

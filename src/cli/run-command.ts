@@ -16,7 +16,6 @@ import { ProgressReporter, renderRunReport, writeRunOutputs, writeRunOutputsSync
 import { onCrashWrite } from './crash.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import { runBurstCommand } from './burst-command.js';
 
 /** Flags that do not apply to burst mode: refused rather than silently ignored. */
 const NOT_IN_BURST = ['json', 'csv', 'threshold', 'rate', 'iterations'] as const;
@@ -48,6 +47,7 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
       err(`--burst: --${unsupported} is not supported in burst mode (burst prints its own per-request lines and stats; exit 1 below --min-success)`);
       return EXIT.USAGE;
     }
+    const { runBurstCommand } = await import('./burst-command.js');
     return runBurstCommand(config, { burst: raw.burst, minSuccess: raw.minSuccess, scenario: raw.scenario }, io);
   }
 

@@ -18,7 +18,6 @@ import type { Scenario } from '../scenarios/types.js';
 import { evaluateThresholds } from '../thresholds/evaluate.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import { makeContext, makeThink, type RunSignals } from './context.js';
-import { startEmbeddedTarget } from './embedded-target.js';
 import { runClosedModel, runOpenModel, type ExecutorState } from './executors.js';
 import { createRandom, weightedPicker } from './random.js';
 import { assertReachable } from './reachability.js';
@@ -75,7 +74,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
   // (a key the run creates is registered for the process: see below)
   const forgetSecrets = [redactor.addScoped(input.auth.apiKey), redactor.addScoped(input.auth.basicAuthPassword)];
 
-  const mock = input.target.embedded ? await startEmbeddedTarget(input.auth) : undefined;
+  // the mock's code is loaded only when a run uses it (no --host)
+  const mock = input.target.embedded ? await (await import('./embedded-target.js')).startEmbeddedTarget(input.auth) : undefined;
   const config: RunConfig = mock ? { ...input, target: { ...input.target, host: mock.url } } : input;
   const apiBase = apiBaseFor(config.target, config.target.host);
 

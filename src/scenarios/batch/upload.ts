@@ -1,6 +1,5 @@
 import { PassThrough } from 'node:stream';
 import { createReadStream } from 'node:fs';
-import FormData from 'form-data';
 import { CheckFailure } from '../../http/errors.js';
 import { readJson } from '../../http/client.js';
 import type { BatchInput } from '../../config/types.js';
@@ -9,6 +8,8 @@ import { str, type FileObject } from './wire.js';
 
 /** Uploads the JSONL as multipart (purpose=batch), streamed from disk with a known length. */
 export async function uploadInput(ctx: ScenarioContext, url: string, name: string, input: BatchInput) {
+  // loaded on first use: a run without the batch workflow does not load form-data (~9 MB)
+  const { default: FormData } = await import('form-data');
   const form = new FormData();
   form.append('purpose', 'batch');
   form.append('file', createReadStream(input.path), {
