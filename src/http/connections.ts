@@ -199,10 +199,11 @@ export class Connection implements ParserSink {
     if (this.socket !== undefined) return Promise.resolve(true);
     const socket = this.open();
     this.idleDeadline = performance.now() + IDLE_MS;
-    socket.unref();
     return new Promise((resolve) => {
       const done = (ok: boolean) => {
         socket.off(this.origin.tls ? 'secureConnect' : 'connect', onOk).off('close', onFail);
+        // connected and idle: it must not hold the process open (a request refs it again)
+        if (ok && this.socket === socket && this.handler === undefined) socket.unref();
         resolve(ok);
       };
       const onOk = () => done(true);
