@@ -49,6 +49,9 @@ const enum State {
 const CR = 13;
 const LF = 10;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// eslint-disable-next-line no-control-regex
+const BAD_VALUE = /[\r\n\0]/;
+const DIGITS = /^\d{1,15}$/;
 
 export class ResponseParser {
   private state = State.Done;
@@ -209,7 +212,7 @@ export class ResponseParser {
       const name = line.slice(0, colon);
       if (!TOKEN.test(name)) throw new ResponseParseError('header name is not a token');
       const value = line.slice(colon + 1).trim();
-      if (value.includes('\n') || value.includes('\r') || value.includes('\0')) throw new ResponseParseError('control character in a header value');
+      if (BAD_VALUE.test(value)) throw new ResponseParseError('control character in a header value');
       headers.push(name, value);
       switch (name.length) {
         case 14:
@@ -355,10 +358,11 @@ function statusOf(text: string, lineEnd: number): number {
 
 /** Content-Length: digits only (a list of equal values is accepted, RFC 9110 §8.6). */
 function contentLengthOf(value: string): number {
+  if (DIGITS.test(value)) return Number(value);
   let n = -1;
   for (const part of value.split(',')) {
     const v = part.trim();
-    if (!/^\d{1,15}$/.test(v)) throw new ResponseParseError('bad Content-Length');
+    if (!DIGITS.test(v)) throw new ResponseParseError('bad Content-Length');
     const x = Number(v);
     if (n !== -1 && n !== x) throw new ResponseParseError('conflicting Content-Length');
     n = x;
