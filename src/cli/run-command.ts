@@ -28,6 +28,9 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
     }
   }
   const { raw, labels } = rawFromArgv(argv, RUN_OPTIONS, io.env);
+  if (raw.connections !== undefined && raw.rate === undefined && raw.burst === undefined) {
+    err('note: --connections sizes the open model’s pool (--rate); in the closed model each user has its own connection');
+  }
   let config: RunConfig;
   try {
     config = await loadRunConfig(raw, { env: io.env, cwd: io.cwd, labels });

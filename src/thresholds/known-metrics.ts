@@ -13,6 +13,8 @@ const EXACT = new Set([
   'output_tokens_total', 'output_tokens_counted_total',
   // engine
   'dropped_iterations', 'scenario_errors', 'invalid_samples',
+  // connections
+  'connections_opened', 'connect_time',
 ]);
 
 const PREFIXES = [
