@@ -27,7 +27,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { Recorder } from '../metrics/types.js';
 import { BODY_LENGTH_MISMATCH, CLIENT_CLOSED, CONNECT_TIMEOUT, PEER_CLOSED, codedError } from './errors.js';
 import { ResponseParser, type ParserSink } from './h1-parser.js';
@@ -41,6 +41,8 @@ const IDLE_MARGIN_MS = 1_000;
 const IDLE_SWEEP_MS = 250;
 /** A connect (TCP, plus TLS) that takes longer fails as `connect timeout`. */
 export const CONNECT_TIMEOUT_MS = 10_000;
+/** The read buffer all sockets share. */
+const READ_BUFFER_BYTES = 64 * 1024;
 /** TLS sessions kept for resumption (one per origin). */
 const MAX_TLS_SESSIONS = 100;
 
@@ -179,7 +181,8 @@ export class Connection implements ParserSink {
     const socket = this.socket;
     if (buf !== undefined && socket !== undefined) {
       this.pendingBuf = undefined;
-      this.feed(socket, buf, this.pendingAt);
+      this.feed(socket, buf, this.pendingAt, false);
+      // paused again: the socket stays paused
       if (this.readerPaused) return;
     }
     this.socket?.resume();
@@ -241,7 +244,8 @@ export class Connection implements ParserSink {
   onBody(chunk: Buffer): boolean {
     const h = this.handler;
     if (h === undefined) return false;
-    if (h.onResponseData(chunk)) return true;
+    // a copy: the read buffer is reused, the reader keeps what it is given
+    if (h.onResponseData(Buffer.from(chunk))) return true;
     this.readerPaused = true;
     return false;
   }
@@ -254,14 +258,20 @@ export class Connection implements ParserSink {
   // -- socket --
 
   private open(): Socket {
-    const socket = this.factory.connect(this.origin);
-    const onData = (chunk: Buffer) => {
-      if (socket !== this.socket) return;
+    // reads land in the factory's one read buffer (no stream machinery, no buffer per read):
+    // parsed at once, and what is kept is copied
+    const onRead = (nread: number, buf: Buffer): boolean => {
+      if (socket !== this.socket) return true;
       // bytes nobody asked for (no request, or past the end of the response): unusable
-      if (this.handler === undefined || !this.parser.active) this.dropSocket();
-      else this.feed(socket, chunk, 0);
+      if (this.handler === undefined || !this.parser.active) {
+        this.dropSocket();
+        return false;
+      }
+      this.feed(socket, buf.subarray(0, nread), 0, true);
+      // false pauses the socket (the reader fell behind) until resume()
+      return !this.readerPaused;
     };
-    socket.on('data', onData);
+    const socket = this.factory.connect(this.origin, onRead);
     socket.on('end', () => this.gone(socket, undefined));
     socket.on('error', (err: Error) => this.gone(socket, err));
     socket.on('close', () => this.gone(socket, undefined));
@@ -269,8 +279,11 @@ export class Connection implements ParserSink {
     return socket;
   }
 
-  /** Parses a read (from `at`); completes the response if it ended, pauses if the reader asked. */
-  private feed(socket: Socket, buf: Buffer, at: number): void {
+  /**
+   * Parses a read (from `at`); completes the response if it ended; when the reader asked to
+   * pause, keeps the rest (a copy if `shared`: the read buffer is reused) for resume().
+   */
+  private feed(socket: Socket, buf: Buffer, at: number, shared: boolean): void {
     let pos: number;
     try {
       pos = this.parser.execute(buf, at);
@@ -281,13 +294,10 @@ export class Connection implements ParserSink {
     }
     if (socket !== this.socket) return;
     if (this.ended) this.complete(pos < buf.length);
-    else if (this.readerPaused) {
-      // the reader fell behind: keep the rest of this read and stop reading until it resumes
-      if (pos < buf.length) {
-        this.pendingBuf = buf;
-        this.pendingAt = pos;
-      }
-      socket.pause();
+    else if (this.readerPaused && pos < buf.length) {
+      // the reader fell behind: keep the rest of this read until it resumes
+      this.pendingBuf = shared ? Buffer.from(buf.subarray(pos)) : buf;
+      this.pendingAt = shared ? 0 : pos;
     }
   }
 
@@ -401,6 +411,8 @@ export class ConnectionFactory {
   private readonly origins = new Map<string, Origin>();
   private readonly live = new Set<Connection>();
   private readonly sessions = new Map<string, Buffer>();
+  /** every socket reads into this one buffer: each read is parsed before the next can land */
+  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly recorder: Recorder) {}
@@ -429,9 +441,13 @@ export class ConnectionFactory {
     return this.live.size;
   }
 
-  /** A new socket to `o`, connecting; counted in `connections_opened`, timed in `connect_time`. */
-  connect(o: Origin): Socket {
+  /**
+   * A new socket to `o`, connecting; its reads go to `onRead` in the factory's one read buffer.
+   * Counted in `connections_opened`, timed in `connect_time`.
+   */
+  connect(o: Origin, onRead: (nread: number, buf: Buffer) => boolean): Socket {
     const t0 = performance.now();
+    const onread = { buffer: this.readBuffer, callback: onRead };
     const socket: Socket = o.tls
       ? tlsConnect({
           host: o.hostname,
@@ -439,8 +455,10 @@ export class ConnectionFactory {
           servername: o.servername,
           ALPNProtocols: ['http/1.1'],
           session: this.sessions.get(o.origin),
-        })
-      : netConnect({ host: o.hostname, port: o.port });
+          // tls.connect takes onread as net.connect does (Node docs); @types/node lacks it
+          onread,
+        } as ConnectionOptions)
+      : netConnect({ host: o.hostname, port: o.port, onread });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
     const event = o.tls ? 'secureConnect' : 'connect';

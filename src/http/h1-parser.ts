@@ -6,7 +6,9 @@
  * (`Keep-Alive: timeout=N`). Strict where a lenient parser would let a response be read two
  * ways (request smuggling's tricks): CRLF line ends, token header names, no folded lines, one
  * Content-Length value, a connection that sent both Content-Length and Transfer-Encoding is
- * not reused. Bytes past the end of a response are left to the caller.
+ * not reused. Bytes past the end of a response are left to the caller. The caller may reuse
+ * the buffers it feeds once `execute` returns: what the parser keeps (a head split across reads)
+ * it copies, and body slices handed to `onBody` are the caller's to copy if it keeps them.
  */
 
 /** Our error code for a response we cannot read (see errors.ts). */
@@ -173,7 +175,7 @@ export class ResponseParser {
         if (end - pos > limit) throw new ResponseParseError(`${what} too large`);
         return { block: buf.subarray(pos, end + 2), next: end + 4 };
       }
-      this.partial = buf.subarray(pos);
+      this.partial = Buffer.from(buf.subarray(pos));
     } else {
       const before = this.partial.length;
       this.partial = Buffer.concat([this.partial, buf.subarray(pos)]);
@@ -280,7 +282,7 @@ export class ResponseParser {
     if (this.partial === undefined) {
       const lf = buf.indexOf(LF, pos);
       if (lf === -1) {
-        this.partial = buf.subarray(pos);
+        this.partial = Buffer.from(buf.subarray(pos));
         if (this.partial.length > MAX_CHUNK_LINE) throw new ResponseParseError('chunk size line too long');
         return buf.length;
       }
@@ -333,7 +335,7 @@ export class ResponseParser {
       return pos + 1;
     }
     if (this.partial === undefined && buf[pos] === CR && pos + 1 === buf.length) {
-      this.partial = buf.subarray(pos);
+      this.partial = Buffer.from(buf.subarray(pos));
       return buf.length;
     }
     // trailer fields (ignored) up to the empty line
