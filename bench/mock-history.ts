@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDurationMs } from '../src/mock/util/duration.js';
+import { parseDuration } from '../src/config/duration.js';
 import { ROOT, hasTaskset, pinned, startServerChild } from './mock-child.js';
 
 function arg(name: string, fallback: string): string {
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const seconds = arg('duration', '90');
   const users = arg('users', '1000');
   const spawnRate = arg('spawn-rate', '100');
-  const retention = { count: Number(arg('retain', '5000')), ageMs: parseDurationMs(arg('retain-for', '0')) };
+  const retention = { count: Number(arg('retain', '5000')), ageMs: parseDuration(arg('retain-for', '0'), '--retain-for') };
   if (!hasTaskset) process.stderr.write('warning: taskset not available, processes are not pinned\n');
   const server = await startServerChild({ auth: { noAuth: true }, retention, batch: { msTimestamps: true } }, 0, 200);
   process.stdout.write(

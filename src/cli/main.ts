@@ -5,14 +5,15 @@
  * (a run does not load the mock's or serve's code unless it needs it).
  */
 import yargs from 'yargs';
-import { addOptions } from '../options/cli.js';
+import { addOptions, PARSER_CONFIGURATION } from '../options/cli.js';
 import { RUN_OPTIONS } from '../options/run-options.js';
 import { EXIT, exitCodeHelp } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { installSignalHandlers } from './signals.js';
-import { mockCommandBuilder } from './mock-flags.js';
+import { MOCK_OPTIONS } from '../options/mock-options.js';
 import { serveCommandBuilder } from './serve-command.js';
 import { dataCommandBuilder } from './data-command.js';
+import { compareCommandBuilder, reportCommandBuilder } from './report-command.js';
 
 class UsageError extends Error {}
 
@@ -32,7 +33,7 @@ export async function main(argv: string[], ioOverride?: CliIO): Promise<number> 
     let y = yargs()
       .scriptName('batch-load')
       // values stay the text typed: the option registry parses them (no silent 0x10 → 16)
-      .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
+      .parserConfiguration(PARSER_CONFIGURATION)
       .command(
         ['run', '$0'],
         'Run a load test (against the embedded mock server when no --host is given)',
@@ -49,7 +50,8 @@ export async function main(argv: string[], ioOverride?: CliIO): Promise<number> 
       .command(
         'mock',
         'Run the OpenAI-compatible mock server',
-        (c) => mockCommandBuilder(c),
+        // the mock's flags come from its option table: its code loads only when it runs
+        (c) => addOptions(c, MOCK_OPTIONS),
         async (a) => {
           const { runMock } = await import('./mock-command.js');
           exitCode = await runMock(a as Record<string, unknown>, io);
@@ -62,6 +64,24 @@ export async function main(argv: string[], ioOverride?: CliIO): Promise<number> 
         async (a) => {
           const { runData } = await import('./data-command.js');
           exitCode = await runData(a as Record<string, unknown>, io);
+        },
+      )
+      .command(
+        'report <run>',
+        'Render a saved JSON report as HTML, CSV or JUnit',
+        (c) => reportCommandBuilder(c),
+        async (a) => {
+          const { runReport } = await import('./report-command.js');
+          exitCode = await runReport(a as Record<string, unknown>, io);
+        },
+      )
+      .command(
+        'compare <base> <new>',
+        'Compare two JSON reports: deltas per request name and trend, exit 1 on a regression beyond --max-regression',
+        (c) => compareCommandBuilder(c),
+        async (a) => {
+          const { runCompare } = await import('./report-command.js');
+          exitCode = await runCompare(a as Record<string, unknown>, io);
         },
       )
       .command(

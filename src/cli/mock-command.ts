@@ -1,3 +1,4 @@
+import type { Argv } from 'yargs';
 import {
   type FaultRates,
   type MockServerOptions,
@@ -6,10 +7,11 @@ import {
   resolveOptions,
   startMockServer,
 } from '../mock/index.js';
-import { parseDurationMs } from '../mock/util/duration.js';
-import { FLAGS, type FlagSpec } from './mock-flags.js';
-
-export { mockCommandBuilder } from './mock-flags.js';
+import { ConfigError } from '../config/errors.js';
+import { addOptions, rawFromArgv } from '../options/cli.js';
+import { MOCK_OPTIONS } from '../options/mock-options.js';
+import { readValues } from '../options/read.js';
+import { flagOf, type OptionSpec } from '../options/spec.js';
 
 const DEFAULT_PORT = 8080;
 
@@ -22,6 +24,11 @@ const FAULT_KINDS: Record<string, keyof FaultRates> = {
   truncated: 'truncated',
   malformed: 'malformed',
 };
+
+/** Adds every `batch-load mock` flag (src/options/mock-options.ts). No defaults are set here, so a config file's values survive. */
+export function mockCommandBuilder<T>(y: Argv<T>): Argv<T> {
+  return addOptions(y, MOCK_OPTIONS);
+}
 
 /**
  * Runs `batch-load mock`: starts the server, prints one line, and resolves 0 once SIGINT/SIGTERM
@@ -87,14 +94,22 @@ export async function optionsFromArgv(argv: Record<string, unknown>): Promise<Mo
   const config = typeof argv.config === 'string' ? await loadMockConfigFile(argv.config) : {};
   const options = structuredClone(config) as Record<string, unknown>;
   const fromFlags = new Map<string, string>();
-  for (const spec of FLAGS) {
-    const raw = argv[spec.flag];
-    if (raw === undefined) continue;
-    setPath(options, spec.path, flagValue(spec, raw));
-    fromFlags.set(spec.path, spec.flag);
+  const { raw, labels } = rawFromArgv(argv, MOCK_OPTIONS);
+  let values: Record<string, unknown>;
+  try {
+    values = readValues(MOCK_OPTIONS, raw, { labels, keepEmpty: true });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new MockConfigError(err.message, null);
+    throw err;
   }
-  const routes = argv['fault-route'];
-  if (Array.isArray(routes)) {
+  for (const spec of MOCK_OPTIONS as readonly OptionSpec[]) {
+    const value = values[spec.key];
+    if (value === undefined || !spec.path) continue;
+    setPath(options, spec.path, spec.invert ? !value : value);
+    fromFlags.set(spec.path, flagOf(spec));
+  }
+  const routes = values.faultRoute as string[] | undefined;
+  if (routes) {
     const faults = (options.faults ??= {}) as Record<string, unknown>;
     const table = (faults.routes ??= {}) as Record<string, FaultRates>;
     for (const value of routes) {
@@ -113,29 +128,6 @@ export async function optionsFromArgv(argv: Record<string, unknown>): Promise<Mo
     throw err;
   }
   return options as MockServerOptions;
-}
-
-function flagValue(spec: FlagSpec, raw: unknown): unknown {
-  const values = Array.isArray(raw) ? raw : [raw];
-  const last = values[values.length - 1];
-  switch (spec.kind) {
-    case 'boolean':
-      return spec.invert ? last !== true : last === true;
-    case 'strings':
-      return values.map(String);
-    case 'string':
-      return String(last);
-    case 'number': {
-      const n = typeof last === 'number' ? last : Number(last);
-      if (!Number.isFinite(n)) throw new MockConfigError(`--${spec.flag} must be a number`, spec.path);
-      return n;
-    }
-    case 'duration': {
-      const ms = parseDurationMs(typeof last === 'string' && /^\d+(\.\d+)?$/.test(last) ? Number(last) : last);
-      if (!Number.isFinite(ms)) throw new MockConfigError(`--${spec.flag} must be a duration like 150, 150ms, 2s or 24h`, spec.path);
-      return ms;
-    }
-  }
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

@@ -14,6 +14,7 @@ import { ProgressPrinter } from '../report/progress.js';
 import { renderSummary } from '../report/summary.js';
 import { onlineSummarySections } from '../scenarios/online/report.js';
 import { reconcileWithServer } from './reconcile.js';
+import { renderCompareOnline } from '../scenarios/batch/compare-online.js';
 
 const require = createRequire(import.meta.url);
 export const VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -56,6 +57,7 @@ export class ProgressReporter {
 
 export function renderRunReport(result: RunResult, config: RunConfig): string {
   const extra = onlineSummarySections(result.metrics, { overheadHeader: config.target.overheadHeader });
+  if (result.compareOnline) extra.push(renderCompareOnline(result.compareOnline));
   if (result.serverStats) extra.push(reconcileWithServer(result.metrics, result.serverStats).text);
   return redactor.redact(
     renderSummary({
@@ -83,17 +85,39 @@ export function runJsonReport(result: RunResult, config: RunConfig, extra: Parti
     exitCode: result.exitCode,
     interrupted: result.interrupted,
   });
-  return { ...doc, derived: result.derived, serverStats: result.serverStats, ...extra };
+  return {
+    ...doc,
+    derived: result.derived,
+    serverStats: result.serverStats,
+    ...(result.timeseries ? { timeseries: result.timeseries } : {}),
+    ...(result.batches ? { batches: result.batches } : {}),
+    ...(result.compareOnline ? { compareOnline: result.compareOnline } : {}),
+    ...extra,
+  };
 }
 
-/** Writes --json and --csv outputs; returns the paths written. */
+/** Writes --json, --csv, --html and --junit outputs (all from the one JSON document); returns the paths written. */
 export async function writeRunOutputs(result: RunResult, config: RunConfig): Promise<string[]> {
   const written: string[] = [];
-  if (config.output.jsonFile) {
-    await writeJsonReport(config.output.jsonFile, runJsonReport(result, config));
-    written.push(config.output.jsonFile);
+  const { jsonFile, csvPrefix, htmlFile, junitFile } = config.output;
+  const doc = runJsonReport(result, config);
+  if (jsonFile) {
+    await writeJsonReport(jsonFile, doc);
+    written.push(jsonFile);
   }
-  if (config.output.csvPrefix) written.push(...(await writeCsvReports(config.output.csvPrefix, result.metrics)));
+  if (csvPrefix) written.push(...(await writeCsvReports(csvPrefix, result.metrics)));
+  if (htmlFile || junitFile) {
+    // the renderers are loaded only when asked for (uPlot is inlined into the page)
+    const { writeHtmlReport, writeJunitReport } = await import('../report/files.js');
+    if (htmlFile) {
+      await writeHtmlReport(htmlFile, doc);
+      written.push(htmlFile);
+    }
+    if (junitFile) {
+      await writeJunitReport(junitFile, doc);
+      written.push(junitFile);
+    }
+  }
   return written;
 }
 

@@ -18,7 +18,7 @@ import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
 /** Flags that do not apply to burst mode: refused rather than silently ignored. */
-const NOT_IN_BURST = ['json', 'csv', 'threshold', 'rate', 'iterations'] as const;
+const NOT_IN_BURST = ['csv', 'html', 'junit', 'threshold', 'rate', 'iterations'] as const;
 
 export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): Promise<number> {
   const err = (line: string) => io.stderr.write(`batch-load: ${redactor.redact(line)}\n`);
@@ -47,7 +47,7 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): P
   if (raw.burst !== undefined) {
     const unsupported = NOT_IN_BURST.find((k) => raw[k] !== undefined);
     if (unsupported) {
-      err(`--burst: --${unsupported} is not supported in burst mode (burst prints its own per-request lines and stats; exit 1 below --min-success)`);
+      err(`--burst: --${unsupported} is not supported in burst mode (burst prints its own per-request lines and stats, writes --json, and exits 1 below --min-success)`);
       return EXIT.USAGE;
     }
     const { runBurstCommand } = await import('./burst-command.js');

@@ -12,12 +12,13 @@ import type { BatchInput } from './types.js';
 
 export const MAX_BATCH_LINES = 50_000;
 export const MAX_BATCH_BYTES = 209_715_200;
-export const BUILTIN_DATA = ['small', 'medium', 'large'] as const;
+/** Shipped files: chat lines of three sizes, and ten lines for each batch endpoint. */
+export const BUILTIN_DATA = ['small', 'medium', 'large', 'chat', 'responses', 'completions', 'embeddings'] as const;
 
 /** test_data/ of the installed package (src/config or dist/config → ../../test_data). */
 export const PACKAGE_TEST_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test_data');
 
-/** `small|medium|large` → the packaged file; anything else is a path (relative to cwd). */
+/** `small|medium|large|chat|responses|completions|embeddings` → the packaged file; anything else is a path (relative to cwd). */
 export function resolveDataPath(data: string, cwd = process.cwd()): string {
   if ((BUILTIN_DATA as readonly string[]).includes(data)) {
     return resolve(PACKAGE_TEST_DATA_DIR, `batch_input_${data}.jsonl`);

@@ -17,6 +17,8 @@ export function outputTargets(output: OutputConfig): Array<{ label: string; path
   const out: Array<{ label: string; path: string }> = [];
   if (output.jsonFile) out.push({ label: '--json', path: output.jsonFile });
   if (output.csvPrefix) for (const path of Object.values(csvPaths(output.csvPrefix))) out.push({ label: '--csv', path });
+  if (output.htmlFile) out.push({ label: '--html', path: output.htmlFile });
+  if (output.junitFile) out.push({ label: '--junit', path: output.junitFile });
   return out;
 }
 

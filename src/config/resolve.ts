@@ -10,7 +10,7 @@ import { ConfigError } from './errors.js';
 import { PRESETS } from './presets.js';
 import { normaliseBasePath, parseHost } from './target.js';
 import type { PresetName, RunConfig, ScenarioName, VerifyMode } from './types.js';
-import { parseScenarioMix } from './scenario-mix.js';
+import { isBatchScenario, needsDataFile, parseScenarioMix } from './scenario-mix.js';
 import { parseThresholdList, requestKinds } from './thresholds.js';
 import { defaultOf, readValues } from '../options/read.js';
 import { RUN_OPTIONS, type RawRunOptions, type RunOptionKey, type RunOptionValues } from '../options/run-options.js';
@@ -68,6 +68,12 @@ function keyEndpoint(value: string): string {
   return value;
 }
 
+/** A duration as the Batch API writes a completion window: `24h`, `10m`, `30s`, `1500ms`. */
+export function completionWindow(ms: number): string {
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${Math.round(ms)}ms`;
+}
+
 /** Everything but the data file (which needs I/O): see config/load.ts. */
 export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions = {}): RunConfig & { dataPath?: string } {
   const v = readRunValues(input, options);
@@ -89,7 +95,14 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
   if (waitMaxMs < waitMinMs) throw new ConfigError(`--wait-max: must be ≥ --wait-min`);
 
   const scenarios = parseScenarioMix(pick('scenario'));
-  const needsBatch = scenarios.some((s) => s.name === 'batch');
+  const compareOnline = v.compareOnline === true;
+  if (compareOnline && (scenarios.length !== 1 || scenarios[0]!.name !== 'batch')) {
+    throw new ConfigError(`--compare-online: runs the batch workflow and then the same lines online; --scenario must be batch (the default)`);
+  }
+  // compare-online's batch phase judges the workflow as any batch run does
+  const needsBatch = scenarios.some((s) => isBatchScenario(s.name));
+  const needsData = scenarios.some((s) => needsDataFile(s.name));
+  const expireWindow = completionWindow(pick('expireWindow'));
   const p95ThresholdMs = pick('p95ThresholdMs');
   const errorRateThreshold = pick('errorRateThreshold');
   const streamRatio = v.streamRatio ?? (v.stream ? 1 : 0);
@@ -158,6 +171,8 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
       maxWaitMs: pick('maxWait'),
       jitter: pick('pollJitter'),
     },
+    batchRun: { cancelAfterMs: pick('cancelAfter'), expireWindow, compareOnline },
+    retry429: pick('retry429'),
     payload: {
       model: pick('model'),
       models,
@@ -178,10 +193,12 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
     output: {
       jsonFile: v.json || undefined,
       csvPrefix: v.csv || undefined,
+      htmlFile: v.html || undefined,
+      junitFile: v.junit || undefined,
       progressIntervalMs: pick('progressInterval'),
       onlySummary: v.onlySummary === true,
     },
     seed: v.seed,
-    dataPath: needsBatch ? (v.data ?? p?.data ?? pick('data')) : undefined,
+    dataPath: needsData ? (v.data ?? p?.data ?? pick('data')) : undefined,
   };
 }

@@ -1,10 +1,21 @@
 import { ConfigError } from './errors.js';
 import { parseNumberText } from '../options/values.js';
-import type { ScenarioName, ScenarioWeight } from './types.js';
+import type { BatchScenarioName, DataScenarioName, ScenarioName, ScenarioWeight } from './types.js';
 
 const MAX_WEIGHT = 1_000_000;
 
-export const SCENARIO_NAMES: ScenarioName[] = ['batch', 'chat', 'responses', 'embeddings', 'health'];
+export const BATCH_SCENARIO_NAMES: BatchScenarioName[] = ['batch', 'batch-cancel', 'batch-expire'];
+export const SCENARIO_NAMES: ScenarioName[] = [...BATCH_SCENARIO_NAMES, 'online-lines', 'chat', 'responses', 'embeddings', 'health'];
+
+/** The batch workflow and its cancel/expire variants. */
+export function isBatchScenario(name: string): name is BatchScenarioName {
+  return (BATCH_SCENARIO_NAMES as readonly string[]).includes(name);
+}
+
+/** Scenarios that need the batch input file (--data). */
+export function needsDataFile(name: string): name is DataScenarioName {
+  return isBatchScenario(name) || name === 'online-lines';
+}
 
 /** `chat` or `chat:3,responses:1,batch:1` → weights (a bare name weighs 1). */
 export function parseScenarioMix(input: string): ScenarioWeight[] {

@@ -5,7 +5,11 @@
  */
 import type { ThresholdSpec } from '../thresholds/types.js';
 
-export type ScenarioName = 'batch' | 'chat' | 'responses' | 'embeddings' | 'health';
+/** Scenarios that drive the Batch API (upload, create, poll, download, integrity). */
+export type BatchScenarioName = 'batch' | 'batch-cancel' | 'batch-expire';
+/** Scenarios that read the batch input file (--data). */
+export type DataScenarioName = BatchScenarioName | 'online-lines';
+export type ScenarioName = DataScenarioName | 'chat' | 'responses' | 'embeddings' | 'health';
 export type PresetName = 'smoke' | 'medium' | 'stress';
 export type VerifyMode = 'random' | 'metadata' | 'content';
 
@@ -35,6 +39,16 @@ export interface PollConfig {
   maxWaitMs: number;
   /** random jitter applied to each delay ('full' like exponential-backoff) */
   jitter: boolean;
+}
+
+/** The batch scenarios' own settings. */
+export interface BatchRunConfig {
+  /** batch-cancel: cancel after a random part of this (0: once the batch is in_progress) */
+  cancelAfterMs: number;
+  /** batch-expire: the completion window its creates ask for */
+  expireWindow: string;
+  /** send the input's lines once as a batch and once online, side by side (--compare-online) */
+  compareOnline: boolean;
 }
 
 export interface AuthConfig {
@@ -87,6 +101,8 @@ export interface TargetConfig {
 export interface OutputConfig {
   jsonFile?: string;
   csvPrefix?: string;
+  htmlFile?: string;
+  junitFile?: string;
   progressIntervalMs: number;
   /** only the end summary, no live progress (Locust --only-summary) */
   onlySummary: boolean;
@@ -113,6 +129,9 @@ export interface RunConfig {
   batch?: BatchInput;
   verify: VerifyMode;
   poll: PollConfig;
+  batchRun: BatchRunConfig;
+  /** retries per request after a 429 (--retry-429; 0 = none, a 429 is a failure) */
+  retry429: number;
   payload: PayloadConfig;
   requestTimeoutMs: number;
   /** max sockets per origin */

@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { resolveAgainstOrigin } from '../config/target.js';
-import type { RunConfig, ScenarioName } from '../config/types.js';
+import type { DataScenarioName, RunConfig, ScenarioName } from '../config/types.js';
 import { HttpClient, type CallOutcome, type HttpCaller, type HttpRequestSpec, type HttpResponseView } from '../http/client.js';
 import { redactor } from '../http/redact.js';
 import { MetricHistogram } from '../metrics/histogram.js';
@@ -23,7 +23,7 @@ import type { Scenario, ScenarioContext } from '../scenarios/types.js';
 import { createRandom } from './random.js';
 import { SharedApiKey } from './shared-key.js';
 
-export type BurstScenarioName = Exclude<ScenarioName, 'batch'>;
+export type BurstScenarioName = Exclude<ScenarioName, DataScenarioName>;
 
 export interface BurstOptions {
   /** requests fired at once after the pre-flight */

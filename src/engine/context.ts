@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/types.js';
-import type { HttpCaller } from '../http/client.js';
+import type { HttpCaller } from '../http/retry.js';
 import type { Recorder } from '../metrics/types.js';
 import type { ScenarioContext } from '../scenarios/types.js';
 import { sleep } from './sleep.js';

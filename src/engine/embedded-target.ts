@@ -1,7 +1,9 @@
 /**
  * The embedded mock server: the target when no --host is given. It accepts the credentials the
  * run is configured with (API_KEY as a static key, the Basic user/password and key endpoint of
- * the bootstrap), so the same flags and env work against it as against a real service.
+ * the bootstrap), so the same flags and env work against it as against a real service. It
+ * takes any completion window (`batch-expire --expire-window 1s`), which only batch-expire asks
+ * for; the other batch scenarios send the API's `24h`.
  */
 import type { AuthConfig } from '../config/types.js';
 import { startMockServer, type MockServer } from '../mock/index.js';
@@ -20,5 +22,6 @@ export async function startEmbeddedTarget(auth: AuthConfig): Promise<MockServer>
       apiKeyPaths,
       staticKeys: auth.apiKey ? [auth.apiKey] : [],
     },
+    batch: { anyCompletionWindow: true },
   });
 }

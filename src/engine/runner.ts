@@ -26,6 +26,11 @@ import { sleep } from './sleep.js';
 import { warmStart } from './warm-start.js';
 import { computeOverhead } from '../scenarios/online/overhead.js';
 import type { MockStats } from '../mock/index.js';
+import { Retry429, type HttpCaller } from '../http/retry.js';
+import { BatchTimelineLog, type BatchTimeline } from '../report/batch-timeline.js';
+import type { CompareOnlineSection } from '../scenarios/batch/compare-online.js';
+import { runCompareOnline } from './compare-online.js';
+import { TimeSeries, type TimeSeriesPoint } from '../report/timeseries.js';
 
 export interface ProgressInfo {
   elapsedMs: number;
@@ -66,9 +71,17 @@ export interface RunResult {
   derived: Record<string, Partial<Record<string, number>>>;
   /** the embedded mock's own counts, for reconciliation (embedded runs only) */
   serverStats?: MockStats;
+  /** the last batches' lifecycles from the server's timestamps (runs with batch scenarios) */
+  batches?: BatchTimeline[];
+  /** --compare-online: the batch and online figures side by side */
+  compareOnline?: CompareOnlineSection;
+  /** one point per progress interval (bounded), for the JSON and HTML reports */
+  timeseries?: TimeSeriesPoint[];
 }
 
 export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
+  // two phases of this engine (batch, then the same lines online): engine/compare-online.ts
+  if (input.batchRun?.compareOnline) return runCompareOnline(input, hooks, runLoadTest);
   const log = (line: string) => hooks.log?.(redactor.redact(line));
   // masked while the run lasts; callers that print after it (the CLI) register them for longer
   // (a key the run creates is registered for the process: see below)
@@ -119,7 +132,16 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     if (key !== undefined && key !== config.auth.apiKey) redactor.add(key);
     else forgetKey = redactor.addScoped(key);
     const authHeaders: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
-    const scenarios = createScenarios(config, apiBase);
+    const batchTimelines = new BatchTimelineLog();
+    const scenarios = createScenarios(config, apiBase, { batchTimelines });
+    // --retry-429: every scenario's calls go through the retry layer; waits end at the hard stop
+    let retryDeadline = Number.POSITIVE_INFINITY;
+    const retry = config.retry429 > 0 ? { maxRetries: config.retry429, recorder, signal: aborted.signal, deadlineMs: () => retryDeadline } : undefined;
+    const withRetry = (inner: HttpCaller): HttpCaller => (retry ? new Retry429(inner, retry) : inner);
+    // the open model shares the pool; a closed-model user sends on its own connections
+    const caller = withRetry(http);
+    const userCallers: HttpCaller[] = [];
+    const callerOf = (userId: number): HttpCaller => (userCallers[userId] ??= withRetry(http.forUser(userId)));
     const random = createRandom(config.seed);
 
     if (interrupted) throw new StartError('interrupted before the load started');
@@ -129,6 +151,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     hooks.onStart?.(config);
     const started = performance.now();
     const startedAt = new Date().toISOString();
+    retryDeadline = started + config.runTimeMs + config.stopTimeoutMs;
     const state: ExecutorState = { activeUsers: 0, iterationsStarted: 0 };
 
     // per scenario, built once: the counter names (no string building per iteration)
@@ -147,8 +170,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       const entry = pick();
       const scenario: Scenario = entry.scenario;
       const open = scheduledAtMs !== undefined;
-      // a closed-model user sends on its own connections; the open model shares the pool
-      const ctx = makeContext(config, open ? http : http.forUser(userId), recorder, authHeaders, signals, random, log, userId, iteration, !open, open ? noThink : undefined);
+      const ctx = makeContext(config, open ? caller : callerOf(userId), recorder, authHeaders, signals, random, log, userId, iteration, !open, open ? noThink : undefined);
       if (open) ctx.scheduledAtMs = scheduledAtMs;
       recorder.count(entry.started);
       try {
@@ -164,14 +186,31 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const budgetSpent = () => stopping.abort();
 
     const runTimer = setTimeout(() => stopping.abort(), config.runTimeMs);
+    // one point per progress interval, bounded (adjacent points merge past ~2,000)
+    const series = new TimeSeries();
     const liveSnapshot = () => recorder.snapshot(undefined, { histograms: false });
+    let startedAtLastTick = 0;
     const progress = (final: boolean) => {
+      const interval = recorder.takeInterval();
+      const starts = state.iterationsStarted - startedAtLastTick;
+      startedAtLastTick = state.iterationsStarted;
+      try {
+        series.add({
+          interval,
+          users: state.activeUsers,
+          targetUsers: config.users,
+          rate: interval.seconds > 0 ? starts / interval.seconds : 0,
+          targetRate: config.arrivalRate || undefined,
+        });
+      } catch (err) {
+        log(`time series failed: ${(err as Error).message}`);
+      }
       try {
         hooks.onProgress?.({
           elapsedMs: performance.now() - started,
           runTimeMs: config.runTimeMs,
           users: state.activeUsers,
-          interval: recorder.takeInterval(),
+          interval,
           totals: recorder.totals(),
           workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
           snapshot: liveSnapshot,
@@ -224,6 +263,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       interrupted,
       derived,
       serverStats: mock?.stats(),
+      ...(batchTimelines.size > 0 ? { batches: batchTimelines.toJSON() } : {}),
+      timeseries: series.toJSON(),
     };
   } finally {
     hooks.signal?.removeEventListener('abort', onInterrupt);

@@ -26,9 +26,11 @@ import { ConnectionFactory, ConnectionPool, UserConnections, type Connection, ty
 import { failureName } from './errors.js';
 import { headerBlock } from './h1-request.js';
 import { Exchange, targetOf, type ExchangeOwner, type InFlight } from './exchange.js';
-import type { CallOutcome, HttpCaller, HttpClientOptions, HttpRequestSpec, HttpResponseView } from './types.js';
+import type { HttpCaller } from './retry.js';
+import type { CallOutcome, HttpClientOptions, HttpRequestSpec, HttpResponseView } from './types.js';
 
-export type { CallOutcome, HttpCaller, HttpClientOptions, HttpMethod, HttpRequestSpec, HttpResponseView } from './types.js';
+export type { HttpCaller } from './retry.js';
+export type { CallOutcome, HttpClientOptions, HttpMethod, HttpRequestSpec, HttpResponseView } from './types.js';
 export { ResponseBody, readAll, readJson, readLimited } from './response-body.js';
 
 /** Sockets a warm start opens at once (a burst of SYNs past the server's backlog would be dropped). */

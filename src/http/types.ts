@@ -45,8 +45,3 @@ export interface HttpClientOptions {
   /** aborting it fails every in-flight request as `aborted (run stopped)` */
   signal?: AbortSignal;
 }
-
-/** What scenarios call: the client itself (shared pool) or a user's view of it (its own connections). */
-export interface HttpCaller {
-  call<T>(spec: HttpRequestSpec, read: (res: HttpResponseView) => Promise<T>): Promise<CallOutcome<T>>;
-}

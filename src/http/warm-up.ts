@@ -1,9 +1,9 @@
 /**
  * Warms the request path before a run's clock starts, against a loopback server of our own
  * (never the target: nothing is sent to it, nothing counted in the run). The first requests of
- * a process pay one-off costs: undici compiles its HTTP parser (WebAssembly) on its first
- * socket, and V8 compiles each function of the path on first use and optimizes it once hot.
- * Without this, a run's first burst of requests measured about 100-250 ms above the wire time.
+ * a process pay one-off costs: V8 compiles each function of the path (the client, the parser,
+ * the response body, the recorder) on first use and optimizes it once hot. Without this, a run's
+ * first burst of requests measured about 100 ms above the wire time.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';

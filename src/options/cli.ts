@@ -7,6 +7,9 @@
 import type { Argv, Options } from 'yargs';
 import { envNameOf, flagOf, labelOf, type OptionSpec } from './spec.js';
 
+/** yargs keeps every value as typed: the registry parses it (main.ts, and tests that parse like it). */
+export const PARSER_CONFIGURATION = { 'parse-numbers': false, 'parse-positional-numbers': false } as const;
+
 const TYPE_TAG: Partial<Record<OptionSpec['type'], string>> = {
   integer: '[integer]',
   number: '[number]',

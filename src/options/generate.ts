@@ -9,6 +9,7 @@ import { helpersOptionLists, replaceBlock, schemaRunProperties, valuesYamlRun } 
 import { readmeFlagTables } from './readme.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { DATA_OPTIONS } from './data-options.js';
+import { COMPARE_OPTIONS, REPORT_OPTIONS } from './report-options.js';
 import type { OptionSpec } from './spec.js';
 
 export interface GeneratedFile {
@@ -45,6 +46,8 @@ export function generatedFiles(root: string, table: readonly OptionSpec[] = RUN_
 
   let readme = replaceBlock(read('README.md'), readmeFlagTables(table), 'README.md', 'run');
   readme = replaceBlock(readme, readmeFlagTables(DATA_OPTIONS, groupsOf(DATA_OPTIONS)), 'README.md', 'data');
+  readme = replaceBlock(readme, readmeFlagTables(REPORT_OPTIONS, groupsOf(REPORT_OPTIONS), false), 'README.md', 'report');
+  readme = replaceBlock(readme, readmeFlagTables(COMPARE_OPTIONS, groupsOf(COMPARE_OPTIONS), false), 'README.md', 'compare');
   out.push({ path: 'README.md', content: readme });
   return out;
 }

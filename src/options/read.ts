@@ -12,6 +12,8 @@ export interface ReadOptions {
   labels?: Record<string, string>;
   /** a named env var of this option is not read (e.g. per-scenario hosts once a global host is set) */
   skipNamedEnv?: (spec: OptionSpec, values: Record<string, unknown>) => boolean;
+  /** an empty value is passed on (to be refused by a later check) instead of meaning "not set" */
+  keepEmpty?: boolean;
 }
 
 const isSet = (v: unknown) => v !== undefined && v !== null && v !== '';
@@ -20,7 +22,8 @@ export function readValues(table: readonly OptionSpec[], raw: Record<string, unk
   const out: Record<string, unknown> = {};
   for (const spec of table) {
     const value = raw[spec.key];
-    if (isSet(value)) out[spec.key] = parseValue(spec, value, opts.labels?.[spec.key] ?? labelOf(spec));
+    if (opts.keepEmpty && value === '' && spec.type === 'string') out[spec.key] = value;
+    else if (isSet(value)) out[spec.key] = parseValue(spec, value, opts.labels?.[spec.key] ?? labelOf(spec));
   }
   const env = opts.env ?? {};
   for (const spec of table) {

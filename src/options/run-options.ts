@@ -23,7 +23,7 @@ export const GROUPS = {
 
 const URL_PATTERN = '^https?://\\S+$';
 const isUrl = (value: string, label: string) => void parseHost(value, label);
-const SCENARIOS = '(batch|chat|responses|embeddings|health)';
+const SCENARIOS = '(batch|batch-cancel|batch-expire|online-lines|chat|responses|embeddings|health)';
 const SCENARIO_PATTERN = `^\\s*${SCENARIOS}(\\s*:\\s*[0-9.eE+]+)?\\s*(,\\s*${SCENARIOS}(\\s*:\\s*[0-9.eE+]+)?\\s*)*$`;
 
 export const RUN_OPTIONS = [
@@ -73,7 +73,9 @@ export const RUN_OPTIONS = [
   { key: 'iterations', type: 'integer', group: GROUPS.load, default: 0, min: 0,
     describe: 'Stop after this many iterations in total (0 = the run time decides)' },
   { key: 'scenario', type: 'string', group: GROUPS.load, default: 'batch', pattern: SCENARIO_PATTERN, serveRefused: 'fixed by the test name in the URL',
-    describe: "batch, chat, responses, embeddings, health, or a weighted mix: 'chat:3,responses:1,batch:1'" },
+    describe: "batch, batch-cancel, batch-expire, online-lines, chat, responses, embeddings, health, or a weighted mix: 'chat:3,responses:1,batch:1'" },
+  { key: 'retry429', flag: 'retry-429', type: 'integer', group: GROUPS.load, default: 0, min: 0, max: 100,
+    describe: "Send a request answered 429 again, up to N times, after its retry-after-ms / retry-after (never past the run's stop); 0 = a 429 is a failure" },
   { key: 'requestTimeout', type: 'duration', group: GROUPS.load, default: '60s',
     describe: 'Per-request timeout (0 = none); checked every 100 ms, so it fires up to one check late' },
   { key: 'connections', type: 'integer', group: GROUPS.load, defaultText: '--users', min: 1, max: 1_000_000,
@@ -85,7 +87,7 @@ export const RUN_OPTIONS = [
 
   // -- batch workflow
   { key: 'data', alias: ['test-data'], type: 'string', group: GROUPS.batch, env: ['TEST_DATA_FILE'], default: 'small', chart: false,
-    describe: 'Batch input: small, medium, large (shipped) or the path of a JSONL file' },
+    describe: 'Batch input: small, medium, large (chat), chat, responses, completions, embeddings (shipped, 10 lines each) or the path of a JSONL file' },
   { key: 'verify', type: 'enum', choices: ['random', 'metadata', 'content'], group: GROUPS.batch, default: 'random',
     describe: 'Upload check: random (50/50), metadata or content' },
   { key: 'pollInterval', type: 'duration', group: GROUPS.batch, default: '2s',
@@ -100,6 +102,12 @@ export const RUN_OPTIONS = [
     describe: 'Time per batch before the workflow fails' },
   { key: 'pollJitter', type: 'boolean', group: GROUPS.batch, default: true,
     describe: 'Full jitter on poll delays (--no-poll-jitter: fixed delays)' },
+  { key: 'cancelAfter', type: 'duration', group: GROUPS.batch, default: '0',
+    describe: 'batch-cancel: cancel after a random part of this since the create (0 = as soon as a poll sees in_progress)' },
+  { key: 'expireWindow', type: 'duration', group: GROUPS.batch, default: '24h', min: 1,
+    describe: "batch-expire: the completion_window it asks for. The Batch API takes only 24h (expiry then needs a service that expires sooner, such as batch-load mock's batch expiry option); the embedded mock takes any" },
+  { key: 'compareOnline', type: 'boolean', group: GROUPS.batch, serveRefused: 'not available in serve',
+    describe: "Send the --data file's lines once as one batch, then once as online requests (at --rate, or by --users), and compare them side by side" },
 
   // -- online scenarios
   { key: 'model', type: 'string', group: GROUPS.online, default: 'gpt-4o-mini',
@@ -144,6 +152,10 @@ export const RUN_OPTIONS = [
     describe: 'Write the whole result, with mergeable histograms, to FILE' },
   { key: 'csv', type: 'string', group: GROUPS.output, chart: false, serveRefused: 'the server writes no report files; the result is in the response',
     describe: 'Write Locust-style PREFIX_stats.csv, PREFIX_failures.csv, PREFIX_stats_history.csv' },
+  { key: 'html', type: 'string', group: GROUPS.output, chart: false, serveRefused: 'the server writes no report files; the result is in the response',
+    describe: 'Write a self-contained HTML report (charts over time, percentile spectra, batches) to FILE' },
+  { key: 'junit', type: 'string', group: GROUPS.output, chart: false, serveRefused: 'the server writes no report files; the result is in the response',
+    describe: 'Write JUnit XML to FILE: one testcase per threshold, plus integrity and failed workflows' },
   { key: 'progressInterval', type: 'duration', group: GROUPS.output, default: '5s', min: 100,
     describe: 'Live progress every ... (at least 100ms)' },
   { key: 'onlySummary', type: 'boolean', group: GROUPS.output, serveRefused: 'not applicable to serve',
@@ -158,8 +170,6 @@ export const RUN_OPTIONS = [
     describe: 'Burst mode: a success rate below this fails the run (0.9, 90 or 90%)' },
 
   // -- accepted and ignored (Locust)
-  { key: 'html', type: 'string', group: GROUPS.locust, chart: false, serveRefused: 'not applicable to serve',
-    describe: 'Ignored (Locust flag)', ignored: 'no HTML report; use --json (mergeable) or --csv' },
   { key: 'loglevel', alias: ['L'], type: 'string', group: GROUPS.locust, chart: false, serveRefused: 'not applicable to serve',
     describe: 'Ignored (Locust flag)', ignored: 'batch-load has one log level' },
   { key: 'locustfile', alias: ['f'], type: 'string', group: GROUPS.locust, chart: false, serveRefused: 'not applicable to serve',

@@ -24,7 +24,7 @@ export interface BatchTimeline {
 export const DEFAULT_MAX_BATCH_TIMELINES = 200;
 
 /** Batch object timestamp fields, in lifecycle order, and the status each one starts. */
-const TIMESTAMPS: Array<[field: string, status: string]> = [
+export const BATCH_STATUS_TIMESTAMPS: ReadonlyArray<readonly [field: string, status: string]> = [
   ['created_at', 'validating'],
   ['in_progress_at', 'in_progress'],
   ['finalizing_at', 'finalizing'],
@@ -46,7 +46,7 @@ export function batchTimelineFromObject(batch: unknown, nowMs = Date.now()): Bat
   const created = b.created_at;
   if (typeof b.id !== 'string' || typeof created !== 'number' || !Number.isFinite(created)) return undefined;
   const events: Array<{ status: string; ms: number; order: number }> = [];
-  TIMESTAMPS.forEach(([field, status], order) => {
+  BATCH_STATUS_TIMESTAMPS.forEach(([field, status], order) => {
     const t = b[field];
     if (typeof t === 'number' && Number.isFinite(t) && t >= created) events.push({ status, ms: t * 1000, order });
   });
@@ -66,6 +66,11 @@ export class BatchTimelineLog {
   private next = 0;
 
   constructor(readonly max = DEFAULT_MAX_BATCH_TIMELINES) {}
+
+  /** Timelines held (at most `max`). */
+  get size(): number {
+    return this.ring.length;
+  }
 
   add(timeline: BatchTimeline | undefined): void {
     if (!timeline || this.max <= 0) return;

@@ -8,12 +8,14 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ConfigError } from '../config/errors.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import { evaluateThresholds, type DerivedMetrics } from '../thresholds/evaluate.js';
 import type { ThresholdResult, ThresholdSpec } from '../thresholds/types.js';
 import type { BatchTimeline } from './batch-timeline.js';
 import type { BurstSection } from './burst.js';
+import type { CompareOnlineSection } from '../scenarios/batch/compare-online.js';
 import type { SweepSection } from './sweep.js';
 import type { TimeSeriesPoint } from './timeseries.js';
 import { writeFileAtomic } from './write-file.js';
@@ -46,6 +48,8 @@ export interface JsonReport {
   sweep?: SweepSection;
   /** burst mode's own figures (buildBurstJsonReport) */
   burst?: BurstSection;
+  /** --compare-online: the batch and online figures side by side (scenarios/batch/compare-online.ts) */
+  compareOnline?: CompareOnlineSection;
 }
 
 /** The optional sections, passed through as given. */
@@ -129,8 +133,16 @@ export async function writeJsonReport(path: string, doc: JsonReport): Promise<vo
   await writeFileAtomic(path, `${JSON.stringify(doc, null, 2)}\n`);
 }
 
+/** Reads and checks a saved report; a missing or malformed file is a ConfigError (one line, exit 2). */
 export async function readJsonReport(path: string): Promise<JsonReport> {
-  return parseJsonReport(await readFile(path, 'utf8'), path);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`);
+  }
+  return parseJsonReport(text, path);
 }
 
 /** Parses and checks the shape of a report; errors name the source and what is wrong. */
@@ -139,15 +151,15 @@ export function parseJsonReport(text: string, source = 'report'): JsonReport {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source}: not JSON (${(err as Error).message})`);
+    throw new ConfigError(`${source}: not JSON (${(err as Error).message})`);
   }
   const d = doc as Partial<JsonReport> | null;
-  if (!d || typeof d !== 'object' || d.tool !== REPORT_TOOL) throw new Error(`${source}: not a ${REPORT_TOOL} report`);
+  if (!d || typeof d !== 'object' || d.tool !== REPORT_TOOL) throw new ConfigError(`${source}: not a ${REPORT_TOOL} report`);
   const m = d.metrics;
   if (!m || typeof m !== 'object' || !m.aggregated || typeof m.requests !== 'object' || typeof m.trends !== 'object') {
-    throw new Error(`${source}: metrics missing or malformed`);
+    throw new ConfigError(`${source}: metrics missing or malformed`);
   }
-  if (!Array.isArray(d.thresholds)) throw new Error(`${source}: thresholds missing`);
+  if (!Array.isArray(d.thresholds)) throw new ConfigError(`${source}: thresholds missing`);
   return d as JsonReport;
 }
 

@@ -209,8 +209,12 @@ function batchTrends(snapshot: MetricsSnapshot): TrendStats[] {
   return trends.sort((a, b) => trendRank(a.name) - trendRank(b.name) || cmp(a.name, b.name));
 }
 
+/** The lifecycle figures from the server's clock, first, in lifecycle order. */
+const LIFECYCLE_TRENDS = ['batch_turnaround', 'batch_queue_time', 'batch_processing_time', 'batch_finalize_time', 'batch_lines_per_second', 'batch_notice_lag'];
+
 function trendRank(name: string): number {
-  if (name === 'batch_turnaround') return 0;
+  const lifecycle = LIFECYCLE_TRENDS.indexOf(name);
+  if (lifecycle >= 0) return lifecycle / 100;
   if (name.startsWith(BATCH_STATUS_TREND_PREFIX)) {
     const i = BATCH_STATUS_ORDER.indexOf(name.slice(BATCH_STATUS_TREND_PREFIX.length));
     return 1 + (i < 0 ? BATCH_STATUS_ORDER.length : i) / 100;

@@ -5,17 +5,22 @@ import { createChatScenario } from './online/chat.js';
 import { createEmbeddingsScenario } from './online/embeddings.js';
 import { createHealthScenario } from './online/health.js';
 import { createResponsesScenario } from './online/responses.js';
-import type { Scenario } from './types.js';
+import { createOnlineLinesScenario } from './batch/online-lines.js';
+import type { Scenario, SharedRunState } from './types.js';
 
 export interface WeightedScenario {
   scenario: Scenario;
   weight: number;
 }
 
-export function createScenario(name: ScenarioName, config: RunConfig, apiBase: string): Scenario {
+export function createScenario(name: ScenarioName, config: RunConfig, apiBase: string, shared?: SharedRunState): Scenario {
   switch (name) {
     case 'batch':
-      return createBatchScenario(config, apiBase);
+    case 'batch-cancel':
+    case 'batch-expire':
+      return createBatchScenario(config, apiBase, shared, name);
+    case 'online-lines':
+      return createOnlineLinesScenario(config, apiBase);
     case 'chat':
       return createChatScenario(config);
     case 'responses':
@@ -27,6 +32,6 @@ export function createScenario(name: ScenarioName, config: RunConfig, apiBase: s
   }
 }
 
-export function createScenarios(config: RunConfig, apiBase: string): WeightedScenario[] {
-  return config.scenarios.map((s) => ({ scenario: createScenario(s.name, config, apiBase), weight: s.weight }));
+export function createScenarios(config: RunConfig, apiBase: string, shared?: SharedRunState): WeightedScenario[] {
+  return config.scenarios.map((s) => ({ scenario: createScenario(s.name, config, apiBase, shared), weight: s.weight }));
 }

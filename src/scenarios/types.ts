@@ -4,8 +4,9 @@
  * calls `run`; scenarios talk HTTP only through ctx.http, so every request is recorded once.
  */
 import type { RunConfig, ScenarioName } from '../config/types.js';
-import type { HttpCaller } from '../http/client.js';
+import type { HttpCaller } from '../http/retry.js';
 import type { Recorder } from '../metrics/types.js';
+import type { BatchTimelineLog } from '../report/batch-timeline.js';
 
 export interface ScenarioContext {
   /** 1-based virtual user number */
@@ -19,6 +20,7 @@ export interface ScenarioContext {
    */
   scheduledAtMs?: number;
   config: RunConfig;
+  /** the HTTP client, behind the 429 retry layer when --retry-429 is on */
   http: HttpCaller;
   recorder: Recorder;
   /** headers every API call carries (Authorization: Bearer <shared key>) */
@@ -41,4 +43,10 @@ export interface Scenario {
   run(ctx: ScenarioContext): Promise<IterationOutcome>;
   /** counters the engine creates at 0 before any load, so a threshold on them never lacks a value */
   counters?: readonly string[];
+}
+
+/** What the scenarios of one run share, built once by the engine. */
+export interface SharedRunState {
+  /** the last batches' lifecycles, for the report (`batches` in the JSON) */
+  batchTimelines: BatchTimelineLog;
 }

@@ -8,6 +8,11 @@ const EXACT = new Set([
   'http_req_duration', 'http', 'Aggregated', 'http_req_duration_nonstream', 'errors', 'http_reqs', 'integrity', 'overhead', 'overhead_ttft',
   // batch workflow
   'batch_turnaround', 'batch_polls', 'workflows_completed', 'workflows_failed', 'batch_lines_ok', 'batch_lines_failed',
+  'batch_queue_time', 'batch_processing_time', 'batch_finalize_time', 'batch_lines_per_second', 'batch_notice_lag',
+  'batch_timestamps_missing', 'batch_output_tokens', 'batch_lines_absent', 'batch_cancel_too_late',
+  'upload_mb_per_second', 'download_mb_per_second', 'upload_bytes', 'download_bytes', 'online_lines_output_tokens',
+  // --retry-429
+  'rate_limited', 'retries', 'retry_wait',
   // online scenarios
   'ttft', 'itl', 'tpot', 'e2e', 'output_tokens', 'tokens_per_second', 'overhead_header',
   'output_tokens_total', 'output_tokens_counted_total',
@@ -18,7 +23,7 @@ const EXACT = new Set([
 ]);
 
 const PREFIXES = [
-  'batch_status:', 'batches_', 'integrity_', 'iterations:', 'iterations_failed:', 'overhead:',
+  'batch_status:', 'batches_', 'batch_line_errors:', 'integrity_', 'iterations:', 'iterations_failed:', 'overhead:',
   'ttft:', 'itl:', 'tpot:', 'e2e:', 'tokens_per_second:', 'output_tokens_total:', 'output_tokens_source:',
 ];
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import yargs, { type Argv } from 'yargs';
 import { mockCommandBuilder } from '../../src/cli/mock-command.js';
-import { addOptions } from '../../src/options/cli.js';
+import { addOptions, PARSER_CONFIGURATION } from '../../src/options/cli.js';
 import { RUN_OPTIONS } from '../../src/options/run-options.js';
 import { helmTemplate } from '../helpers/helm.js';
 
@@ -11,7 +11,7 @@ import { helmTemplate } from '../helpers/helm.js';
 function parseStrict(args: string[], command: string | string[], builder: (y: Argv) => Argv): Record<string, unknown> {
   let failure: string | undefined;
   const argv = yargs(args)
-    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
+    .parserConfiguration(PARSER_CONFIGURATION)
     .command(command, 'command', builder)
     .strict()
     .help(false)

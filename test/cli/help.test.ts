@@ -18,7 +18,8 @@ function runSectionTables(): string {
   const to = readme.indexOf('## The mock server');
   const cells: string[] = [];
   let inFlagTable = false;
-  const text = readme.slice(from, to).replace(/<!-- >>> [^\n]*\[data\] -->[\s\S]*?\[data\] -->/, '');
+  // other commands' generated tables (data, report, compare) are checked against their own --help
+  const text = readme.slice(from, to).replace(/<!-- >>> [^\n]*\[(data|report|compare)\] -->[\s\S]*?\[\1\] -->/g, '');
   for (const line of text.split('\n')) {
     if (!line.startsWith('|')) {
       inFlagTable = false;
@@ -42,12 +43,28 @@ describe('--help', () => {
     expect([...helpFlags].filter((f) => !readmeFlags.has(f)), 'in --help but in no README table').toEqual([]);
   });
 
-  it('of `data` names the flags of its README table', async () => {
-    const help = await runCli(['data', '--help']);
-    const block = /\[data\] -->([\s\S]*?)<!-- <<</.exec(readme)![1]!;
-    const helpFlags = flagNames(help.stdout.slice(help.stdout.indexOf('What to generate:')));
+  it.each([
+    ['data', 'What to generate:'],
+    ['report', 'Outputs:'],
+    ['compare', 'Outputs:'],
+  ])('of `%s` names the flags of its README table', async (command, firstGroup) => {
+    const help = await runCli([command, '--help']);
+    const block = new RegExp(`\\[${command}\\] -->([\\s\\S]*?)<!-- <<<`).exec(readme)![1]!;
+    // option lines only (descriptions may mention other flags)
+    const optionLines = help.stdout.slice(help.stdout.indexOf(firstGroup)).split('\n').filter((l) => /^\s+-/.test(l)).map((l) => l.split(/\s{2,}/)[1] ?? '');
+    const helpFlags = flagNames(optionLines.join('\n'));
     for (const builtin of ['help', 'version']) helpFlags.delete(builtin);
     expect([...flagNames(block.split('\n').map((l) => l.split('|')[1] ?? '').join('\n'))].sort()).toEqual([...helpFlags].sort());
+  });
+
+  it('of `mock` names the flags of the README mock table', async () => {
+    const help = await runCli(['mock', '--help']);
+    const optionLines = help.stdout.split('\n').filter((l) => /^\s+-/.test(l)).map((l) => l.split(/\s{2,}/)[1] ?? '');
+    const helpFlags = flagNames(optionLines.join('\n'));
+    for (const builtin of ['help', 'version']) helpFlags.delete(builtin);
+    const table = /### Flags and config keys([\s\S]*?)\nExample YAML/.exec(readme)![1]!;
+    const readmeFlags = flagNames(table.split('\n').filter((l) => l.startsWith('|')).map((l) => l.split('|')[1] ?? '').join('\n'));
+    expect([...readmeFlags].sort()).toEqual([...helpFlags].sort());
   });
 
   it('teaches: types, examples and the exit-code table', async () => {

@@ -32,14 +32,14 @@ describe('bad input: one line, exit 2, before any request', () => {
     ['unknown flag', () => ['--userz', '5'], /Unknown argument/],
     ['negative users', () => ['-u', '-3'], /--users: must be ≥ 1/],
     ['a threshold on an unknown metric', () => ['--threshold', 'nosuchmetric: p(95)<100'], /--threshold: unknown metric 'nosuchmetric'/],
-    ['burst with --json', () => ['--burst', '3', '--json', '/tmp/x.json'], /--burst: --json is not supported in burst mode/],
+    ['burst with --csv', () => ['--burst', '3', '--csv', '/tmp/x'], /--burst: --csv is not supported in burst mode/],
     // values the option registry parses strictly
     ['hex users', () => ['-u', '0x10'], /--users: expected a whole number, got '0x10'/],
     ['a negative duration after a flag', () => ['--request-timeout', '-1s'], /--request-timeout: must not be negative/],
     ['a duration past 24 days', () => ['--run-time', '99999999h'], /--run-time: must be at most 24d/],
     ['overflowing weights', () => ['--scenario', 'chat:1e308,responses:1e308'], /--scenario: weight of 'chat' must be a number above 0 and at most/],
     ['a key endpoint that is not http', () => ['--api-key-endpoint', 'ftp://x'], /--api-key-endpoint: 'ftp:\/\/x' must start with http/],
-    // header values are checked before any load (undici would throw on each request)
+    // header values are checked before any load (the client would refuse each request)
     ['an API key with a newline', () => ['--api-key', 'KEY\nX', '--wait-min', '0'], /--api-key: the API key contains a character not allowed in an HTTP header/],
     ['an API key with an emoji', () => ['--api-key', 'KEY\u{1F511}'], /--api-key: the API key contains a character not allowed in an HTTP header/],
     // every output path is checked before any load

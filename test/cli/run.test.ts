@@ -60,11 +60,11 @@ describe('batch-load run', () => {
   });
 
   it('accepts the other Locust flags users carry over, each with a one-line note', async () => {
-    const run = await runCli(['-H', mock.url, '-u', '1', '-t', '500ms', ...FAST, '--api-key', 'sk-test-static-key-0001', '--html', 'r.html', '-L', 'DEBUG', '--csv-full-history']);
+    const run = await runCli(['-H', mock.url, '-u', '1', '-t', '500ms', ...FAST, '--api-key', 'sk-test-static-key-0001', '-f', 'locustfile.py', '-L', 'DEBUG', '--csv-full-history']);
     expect(run.code).toBe(0);
     expect(run.stderr.trim().split('\n')).toEqual([
-      'batch-load: note: --html is accepted for Locust compatibility and ignored: no HTML report; use --json (mergeable) or --csv',
       'batch-load: note: --loglevel is accepted for Locust compatibility and ignored: batch-load has one log level',
+      'batch-load: note: --locustfile is accepted for Locust compatibility and ignored: batch-load runs its built-in scenarios (--scenario)',
       'batch-load: note: --csv-full-history is accepted for Locust compatibility and ignored: --csv always writes PREFIX_stats_history.csv',
     ]);
   });

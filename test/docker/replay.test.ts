@@ -122,7 +122,7 @@ describe('Dockerfile', () => {
     }
     expect(contextFiles('src').some((f) => f.endsWith('.ts'))).toBe(true);
     expect(contextFiles('test_data').sort()).toEqual(
-      ['test_data/batch_input_large.jsonl', 'test_data/batch_input_medium.jsonl', 'test_data/batch_input_small.jsonl'],
+      ['chat', 'completions', 'embeddings', 'large', 'medium', 'responses', 'small'].map((d) => `test_data/batch_input_${d}.jsonl`),
     );
   });
 });

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { loadRunConfig } from '../../src/config/load.js';
 import { runLoadTest, type RunResult } from '../../src/engine/runner.js';
 import { startMockServer } from '../../src/mock/index.js';
-import { BatchTimelineLog, batchTimelineFromObject } from '../../src/report/batch-timeline.js';
 import { StatsHistoryCsv } from '../../src/report/csv.js';
 import { buildJsonReport, type JsonReport } from '../../src/report/json.js';
 import { TimeSeries } from '../../src/report/timeseries.js';
@@ -59,9 +58,6 @@ export async function realMixedRun(opts: { runTime?: string; progressInterval?: 
         series.add({ interval: p.interval, users: p.users, targetUsers: config.users });
       },
     });
-    const list = (await (await fetch(`${mock.url}/v1/batches?limit=100`)).json()) as { data: unknown[] };
-    const batches = new BatchTimelineLog();
-    for (const b of [...list.data].reverse()) batches.add(batchTimelineFromObject(b));
     const doc = buildJsonReport({
       version: '0.1.0',
       runId: result.runId,
@@ -76,7 +72,8 @@ export async function realMixedRun(opts: { runTime?: string; progressInterval?: 
       interrupted: result.interrupted,
       derived: result.derived,
       timeseries: series.toJSON(),
-      batches: batches.toJSON(),
+      // the engine's own log of the batches' lifecycles (from the server's timestamps)
+      batches: result.batches ?? [],
     });
     return { doc, result, series, historyPath: history.path, dir };
   } finally {

@@ -4,7 +4,7 @@ import { readJsonObject } from '../http/body.js';
 import type { RequestContext } from '../http/context.js';
 import { HttpError, badRequest, notFound } from '../http/errors.js';
 import { json, type Reply } from '../http/reply.js';
-import { parseDurationMs } from '../util/duration.js';
+import { parseDuration } from '../../config/duration.js';
 import { parsePageQuery } from '../util/pagination.js';
 import { BATCH_ENDPOINTS, type BatchEndpoint, type BatchRecord, batchObject } from './model.js';
 import type { BatchProcessor } from './processor.js';
@@ -61,8 +61,13 @@ export class BatchRoutes {
   private completionWindowMs(window: unknown): number {
     if (window === '24h') return this.options.batch.expiryMs;
     if (this.options.batch.anyCompletionWindow) {
-      const ms = parseDurationMs(window);
-      if (typeof window === 'string' && Number.isFinite(ms) && ms >= 1) return ms;
+      let ms = NaN;
+      try {
+        if (typeof window === 'string') ms = parseDuration(window, 'completion_window');
+      } catch {
+        // not a duration: the 400 below
+      }
+      if (ms >= 1) return ms;
       throw badRequest("Invalid value for 'completion_window': expected a duration such as '24h', '10m' or '30s'.", 'completion_window', 'invalid_value');
     }
     throw badRequest("Invalid value for 'completion_window': only '24h' is supported.", 'completion_window', 'invalid_value');

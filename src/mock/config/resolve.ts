@@ -1,3 +1,4 @@
+import { parseDuration } from '../../config/duration.js';
 import { defaultOptions, type ResolvedMockOptions } from './defaults.js';
 import type { FaultRates, MockServerOptions } from './options.js';
 
@@ -34,6 +35,19 @@ const number =
 
 const probability = number(0, 1);
 const nonNegative = number(0);
+/** A `...Ms` key: a number of milliseconds (the key says so), or text in the one duration grammar ('250ms', '2s'). */
+const durationMs =
+  (min = 0): Check =>
+  (v, name) => {
+    if (typeof v === 'string') {
+      try {
+        v = parseDuration(v, name);
+      } catch {
+        return fail(name, "a number of milliseconds or a duration such as '250ms' or '2s'");
+      }
+    }
+    return number(min)(v, name);
+  };
 const positiveInt = number(1, Number.MAX_SAFE_INTEGER, true);
 const count = number(0, Number.MAX_SAFE_INTEGER, true);
 
@@ -86,19 +100,19 @@ const SHAPE: Shape = {
     staticKeys: stringArray(secret),
   },
   latency: {
-    ttftMs: nonNegative,
-    perTokenMs: nonNegative,
-    jitterMs: nonNegative,
+    ttftMs: durationMs(),
+    perTokenMs: durationMs(),
+    jitterMs: durationMs(),
     jitterRatio: probability,
     defaultMaxTokens: positiveInt,
     maxTokensCap: positiveInt,
   },
   batch: {
-    validatingMs: nonNegative,
-    finalizingMs: nonNegative,
-    cancellingMs: nonNegative,
+    validatingMs: durationMs(),
+    finalizingMs: durationMs(),
+    cancellingMs: durationMs(),
     lineConcurrency: number(1, 10_000, true),
-    expiryMs: number(1),
+    expiryMs: durationMs(1),
     anyCompletionWindow: boolean,
     msTimestamps: boolean,
     maxLines: positiveInt,
@@ -107,7 +121,7 @@ const SHAPE: Shape = {
   },
   files: { maxFileBytes: positiveInt, maxBatchFileBytes: positiveInt, maxJsonBodyBytes: positiveInt },
   embeddings: { defaultDimensions: positiveInt, maxDimensions: positiveInt },
-  retention: { count: count, ageMs: nonNegative },
+  retention: { count: count, ageMs: durationMs() },
   capacity: { maxConcurrency: count, maxQueue: count },
   faults: {
     global: FAULT_RATES,

@@ -7,6 +7,7 @@ export const WORKFLOW_FAILURE_NAME = 'batch workflow';
 /** Counters of the batch workflow, created at 0 before any load so thresholds can judge them. */
 export const WORKFLOW_COUNTERS = ['workflows_completed', 'workflows_failed'] as const;
 
+
 /** Stable request names for the batch workflow: `POST /v1/files [upload]`. */
 export function batchRequestNames(apiPath: string) {
   return {
@@ -15,6 +16,7 @@ export function batchRequestNames(apiPath: string) {
     verifyContent: `GET ${apiPath}/files/{file_id}/content [verify content]`,
     create: `POST ${apiPath}/batches [create]`,
     poll: `GET ${apiPath}/batches/{batch_id} [poll]`,
+    cancel: `POST ${apiPath}/batches/{batch_id}/cancel [cancel]`,
     output: `GET ${apiPath}/files/{file_id}/content [output]`,
     errors: `GET ${apiPath}/files/{file_id}/content [errors]`,
   };

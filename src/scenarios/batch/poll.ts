@@ -1,8 +1,9 @@
 /**
  * Polls a batch until it reaches a terminal status, with exponential backoff (the
  * exponential-backoff package: start, ×factor, cap, full jitter, max polls; max wait checked
- * between polls), cut short by the run's abort signal. Records how long the batch was observed
- * in each status.
+ * between polls), cut short by the run's abort signal. Keeps, on our clock, how long the batch
+ * was observed in each status (the fallback when the server sends no timestamps) and when the
+ * polls around the end were sent and answered (for the notice lag: lifecycle.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { onAbort } from '../../engine/abort-hub.js';
@@ -11,6 +12,7 @@ import { CheckFailure } from '../../http/errors.js';
 import { readJson } from '../../http/client.js';
 import type { PollConfig } from '../../config/types.js';
 import type { ScenarioContext } from '../types.js';
+import type { ObservedLifecycle } from './lifecycle.js';
 import { isActive, isTerminal, type BatchObject } from './wire.js';
 
 const UNKNOWN_STATUS = 'poll: unknown status ';
@@ -21,32 +23,45 @@ class StillRunning extends Error {}
 class StopPolling extends Error {}
 
 export type PollOutcome =
-  | { ok: true; batch: BatchObject; polls: number }
+  | { ok: true; batch: BatchObject; polls: number; observed: ObservedLifecycle; lastActiveSentMs?: number; seenMs: number }
   | { ok: false; reason: string; polls: number; batch?: BatchObject };
+
+export interface PollStart {
+  /** performance.now() when the create's answer arrived: polling starts from there */
+  createdAtMs: number;
+  /** the status the create answered */
+  initialStatus: string;
+  /** stop at the first status this accepts (default: a terminal one) */
+  until?: (status: string) => boolean;
+}
 
 export async function pollUntilTerminal(
   ctx: ScenarioContext,
   url: string,
   name: string,
   poll: PollConfig,
-  createdAtMs: number,
-  initialStatus: string,
+  start: PollStart,
 ): Promise<PollOutcome> {
+  const until = start.until ?? isTerminal;
   let polls = 0;
   let last: BatchObject | undefined;
   // time observed in each status: from the first poll that saw it to the first that saw the next
-  let status = initialStatus;
-  let statusSince = createdAtMs;
-  const observe = (next: string) => {
+  const observed: ObservedLifecycle['statuses'] = [];
+  let status = start.initialStatus;
+  let statusSince = start.createdAtMs;
+  let lastActiveSentMs: number | undefined;
+  let seenMs = start.createdAtMs;
+  const observe = (next: string, now: number) => {
     if (next === status) return;
-    ctx.recorder.trend(`batch_status:${status}`, performance.now() - statusSince, 'ms');
+    observed.push({ status, ms: now - statusSince });
     status = next;
-    statusSince = performance.now();
+    statusSince = now;
   };
 
   const pollOnce = async (): Promise<BatchObject> => {
     if (ctx.signal.aborted) throw new StopPolling('aborted (run stopped)');
     polls++;
+    const sentMs = performance.now();
     const res = await ctx.http.call({ name, method: 'GET', url, headers: ctx.authHeaders }, async (r) => {
       const batch = await readJson<BatchObject>(r.body);
       if (typeof batch?.status !== 'string') throw new CheckFailure('poll: batch has no status');
@@ -58,9 +73,14 @@ export async function pollUntilTerminal(
       if (res.error.startsWith(UNKNOWN_STATUS)) throw new StopPolling(res.error);
       throw new StillRunning(res.error); // a failed poll is recorded; keep polling
     }
+    const now = performance.now();
     last = res.value;
-    observe(res.value.status);
-    if (isTerminal(res.value.status)) return res.value;
+    observe(res.value.status, now);
+    if (until(res.value.status) || isTerminal(res.value.status)) {
+      seenMs = now;
+      return res.value;
+    }
+    lastActiveSentMs = sentMs;
     throw new StillRunning(res.value.status);
   };
 
@@ -85,7 +105,7 @@ export async function pollUntilTerminal(
   try {
     const batch = await Promise.race([polling, stopped]);
     if (batch === 'stopped') return { ok: false, reason: 'aborted (run stopped)', polls, batch: last };
-    return { ok: true, batch, polls };
+    return { ok: true, batch, polls, observed: { statuses: observed, turnaroundMs: seenMs - start.createdAtMs }, lastActiveSentMs, seenMs };
   } catch (err) {
     if (ctx.signal.aborted) return { ok: false, reason: 'aborted (run stopped)', polls, batch: last };
     if (err instanceof StopPolling) return { ok: false, reason: err.message, polls, batch: last };

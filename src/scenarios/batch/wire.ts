@@ -20,6 +20,16 @@ export interface BatchObject {
   error_file_id?: string | null;
   request_counts?: BatchRequestCounts | null;
   errors?: { data?: Array<{ code?: string; message?: string; line?: number | null }> } | null;
+  /** Unix seconds (whole, or with milliseconds); null until the batch reaches that status */
+  created_at?: number | null;
+  in_progress_at?: number | null;
+  finalizing_at?: number | null;
+  completed_at?: number | null;
+  failed_at?: number | null;
+  expired_at?: number | null;
+  cancelling_at?: number | null;
+  cancelled_at?: number | null;
+  expires_at?: number | null;
 }
 
 export const TERMINAL_STATUSES = ['completed', 'failed', 'expired', 'cancelled'] as const;

@@ -3,6 +3,15 @@
  * error files → integrity. Every iteration starts with fresh ids (nothing carries over between
  * iterations, unlike the Locust batch suite); any failed step ends the iteration as failed.
  *
+ * Three scenarios share it, and mix by weight (`--scenario 'batch:8,batch-cancel:1'`):
+ *   batch         expects `completed`;
+ *   batch-cancel  cancels the batch after a random part of --cancel-after (or, without it, once
+ *                 the batch is `in_progress`) and expects `cancelling` → `cancelled` (or
+ *                 `completed` when the batch had ended before the cancel reached it);
+ *   batch-expire  asks for --expire-window as its completion window and expects `expired`.
+ * In every case the output and error files must account for every custom_id as the status
+ * allows (integrity.ts) and the lifecycle is read from the server's timestamps (lifecycle.ts).
+ *
  * A failed workflow counts `workflows_failed` and records one `batch workflow` failure row with
  * its reason (the failing step's request failure, `batch failed: <code>`, `batch expired`,
  * `poll: not terminal after N polls`, `integrity: missing, duplicate` ...), so the failures
@@ -10,20 +19,29 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CheckFailure } from '../../http/errors.js';
-import { readAll, readJson } from '../../http/client.js';
-import type { BatchInput, RunConfig } from '../../config/types.js';
-import type { IterationOutcome, Scenario, ScenarioContext } from '../types.js';
-import { checkIntegrity } from './integrity.js';
+import { readJson } from '../../http/client.js';
+import type { BatchInput, BatchScenarioName, RunConfig } from '../../config/types.js';
+import { batchTimelineFromObject } from '../../report/batch-timeline.js';
+import { sleep } from '../../engine/sleep.js';
+import type { IterationOutcome, Scenario, ScenarioContext, SharedRunState } from '../types.js';
+import { downloadInto } from './download.js';
+import { IntegrityCheck } from './integrity.js';
+import { recordLifecycle } from './lifecycle.js';
 import { batchRequestNames, WORKFLOW_COUNTERS, WORKFLOW_FAILURE_NAME } from './names.js';
-import { pollUntilTerminal } from './poll.js';
+import { pollUntilTerminal, type PollOutcome } from './poll.js';
+import { recordThroughput } from './throughput.js';
 import { uploadInput } from './upload.js';
 import { verifyUpload } from './verify.js';
-import { str, type BatchObject } from './wire.js';
+import { isTerminal, str, type BatchObject } from './wire.js';
 
-export function createBatchScenario(config: RunConfig, apiBase: string): Scenario {
+/** What each scenario expects the batch to end as. */
+const EXPECTED: Record<BatchScenarioName, string> = { batch: 'completed', 'batch-cancel': 'cancelled', 'batch-expire': 'expired' };
+
+export function createBatchScenario(config: RunConfig, apiBase: string, shared?: SharedRunState, kind: BatchScenarioName = 'batch'): Scenario {
   const input = config.batch;
   if (!input) throw new Error('batch scenario needs a data file');
   const names = batchRequestNames(new URL(apiBase).pathname.replace(/\/+$/, ''));
+  const window = kind === 'batch-expire' ? config.batchRun.expireWindow : '24h';
 
   const fail = (ctx: ScenarioContext, reason: string): IterationOutcome => {
     ctx.recorder.count('workflows_failed');
@@ -34,6 +52,7 @@ export function createBatchScenario(config: RunConfig, apiBase: string): Scenari
   async function run(ctx: ScenarioContext): Promise<IterationOutcome> {
     const upload = await uploadInput(ctx, `${apiBase}/files`, names.upload, input!);
     if (!upload.ok) return fail(ctx, `upload: ${upload.error}`);
+    recordThroughput(ctx.recorder, 'upload', input!.bytes, upload.durationMs);
     const fileId = upload.value.id;
     await ctx.think();
 
@@ -41,52 +60,109 @@ export function createBatchScenario(config: RunConfig, apiBase: string): Scenari
     if (!verified.ok) return fail(ctx, `verify: ${verified.error}`);
     await ctx.think();
 
+    const createSentMs = performance.now();
     const created = await createBatch(ctx, input!, fileId);
     if (!created.ok) return fail(ctx, `create: ${created.error}`);
     const createdAtMs = performance.now();
     const batchId = created.value.id;
+    const batchUrl = `${apiBase}/batches/${encodeURIComponent(batchId)}`;
 
-    const polled = await pollUntilTerminal(
-      ctx,
-      `${apiBase}/batches/${encodeURIComponent(batchId)}`,
-      names.poll,
-      config.poll,
-      createdAtMs,
-      created.value.status,
-    );
-    ctx.recorder.trend('batch_polls', polled.polls, 'count');
+    let cancelTooLate = false;
+    let polled: PollOutcome;
+    let polls = 0;
+    let start = { createdAtMs, initialStatus: created.value.status };
+    if (kind === 'batch-cancel') {
+      const before = await untilCancelTime(ctx, batchUrl, start);
+      polls += before.polls;
+      if (before.failed) {
+        ctx.recorder.trend('batch_polls', polls, 'count');
+        return fail(ctx, before.failed);
+      }
+      const cancelled = await cancelBatch(ctx, batchUrl);
+      if (!cancelled.ok) return fail(ctx, `cancel: ${cancelled.error}`);
+      cancelTooLate = cancelled.value.tooLate;
+      if (cancelTooLate) ctx.recorder.count('batch_cancel_too_late');
+      start = { createdAtMs, initialStatus: before.status ?? created.value.status };
+    }
+    polled = await pollUntilTerminal(ctx, batchUrl, names.poll, config.poll, start);
+    polls += polled.polls;
+    ctx.recorder.trend('batch_polls', polls, 'count');
     if (!polled.ok) return fail(ctx, polled.reason);
     const batch = polled.batch;
-    ctx.recorder.trend('batch_turnaround', performance.now() - createdAtMs, 'ms');
+    recordLifecycle(ctx.recorder, batch, { createSentMs, createAnsweredMs: createdAtMs, lastActiveSentMs: polled.lastActiveSentMs, terminalSeenMs: polled.seenMs }, polled.observed);
+    shared?.batchTimelines.add(batchTimelineFromObject(batch));
     ctx.recorder.count(`batches_${batch.status}`);
+    if (batch.status === 'failed') ctx.recorder.count(`batches_failed:${failedCode(batch) ?? 'unknown'}`);
     await ctx.think();
 
-    const output = await download(ctx, batch.output_file_id, names.output);
+    const check = new IntegrityCheck(input!.customIds, input!.endpoint);
+    const output = await downloadInto(ctx, apiBase, batch.output_file_id, names.output, check, false);
     if (!output.ok) return fail(ctx, `output: ${output.error}`);
-    const errors = await download(ctx, batch.error_file_id, names.errors);
+    const errors = await downloadInto(ctx, apiBase, batch.error_file_id, names.errors, check, true);
     if (!errors.ok) return fail(ctx, `errors: ${errors.error}`);
 
-    const report = checkIntegrity(input!.customIds, output.text, errors.text, batch.request_counts, batch.status === 'completed');
-    ctx.recorder.count('batch_lines_ok', report.succeeded);
-    ctx.recorder.count('batch_lines_failed', report.failed);
-    for (const [kind, n] of Object.entries(report.problems)) ctx.recorder.count(`integrity_${kind}`, n);
+    const report = check.finish(batch.status, batch.request_counts);
+    const rec = ctx.recorder;
+    rec.count('batch_lines_ok', report.succeeded);
+    rec.count('batch_lines_failed', report.failed);
+    if (report.absent > 0 && report.problems.missing === undefined) rec.count('batch_lines_absent', report.absent);
+    if (report.outputTokens > 0) rec.count('batch_output_tokens', report.outputTokens);
+    for (const [code, n] of Object.entries(report.errorCodes)) rec.count(`batch_line_errors:${code}`, n);
+    for (const [kindName, n] of Object.entries(report.problems)) rec.count(`integrity_${kindName}`, n);
     if (!report.ok) {
-      ctx.log(`integrity: batch ${batchId}: ${report.summary}`);
+      const checks = Object.entries(report.lineChecks).map(([r, n]) => `${r} ×${n}`).join(', ');
+      ctx.log(`integrity: batch ${batchId} (${batch.status}): ${report.summary}${checks ? `; line checks: ${checks}` : ''}`);
       // the kinds only: the row groups workflows, the log line above has the ids
       return fail(ctx, `integrity: ${Object.keys(report.problems).map((k) => k.replace('_', ' ')).join(', ')}`);
     }
-    const terminal = terminalFailure(batch);
-    if (terminal) return fail(ctx, terminal);
+    const unexpected = kind === 'batch' ? terminalFailure(batch) : expectedEnd(kind, batch, cancelTooLate);
+    if (unexpected) return fail(ctx, unexpected);
     ctx.recorder.count('workflows_completed');
     return { ok: true };
+  }
+
+  /**
+   * batch-cancel: wait a random part of --cancel-after, or poll until the batch is in_progress.
+   * A batch that ends first is still cancelled (the server answers 409: too late).
+   */
+  async function untilCancelTime(ctx: ScenarioContext, batchUrl: string, start: { createdAtMs: number; initialStatus: string }) {
+    const after = config.batchRun.cancelAfterMs;
+    if (after > 0) {
+      await sleep(ctx.random() * after, ctx.signal);
+      return ctx.signal.aborted ? { polls: 0, failed: 'aborted (run stopped)' } : { polls: 0 };
+    }
+    const seen = await pollUntilTerminal(ctx, batchUrl, names.poll, config.poll, { ...start, until: (s) => s === 'in_progress' || isTerminal(s) });
+    if (!seen.ok) return { polls: seen.polls, failed: seen.reason };
+    return { polls: seen.polls, status: seen.batch.status };
+  }
+
+  async function cancelBatch(ctx: ScenarioContext, batchUrl: string) {
+    return ctx.http.call(
+      {
+        name: names.cancel,
+        method: 'POST',
+        url: `${batchUrl}/cancel`,
+        headers: ctx.authHeaders,
+        // 409: the batch ended before the cancel reached it (a race a fast batch can win)
+        okStatus: (s) => (s >= 200 && s < 300) || s === 409,
+      },
+      async (res) => {
+        const body = await readJson<BatchObject & { error?: { code?: string } }>(res.body);
+        if (res.status === 409) return { tooLate: true };
+        if (!str(body, 'status')) throw new CheckFailure('cancel: response is not a batch');
+        // cancelling (or already cancelled); any other status means the cancel did not take
+        if (body.status !== 'cancelling' && body.status !== 'cancelled') return { tooLate: isTerminal(body.status) || body.status === 'finalizing' };
+        return { tooLate: false };
+      },
+    );
   }
 
   async function createBatch(ctx: ScenarioContext, data: BatchInput, fileId: string) {
     const body = JSON.stringify({
       input_file_id: fileId,
       endpoint: data.endpoint,
-      completion_window: '24h',
-      metadata: { run_id: config.runId, user: String(ctx.userId), iteration: String(ctx.iteration), tool: 'batch-load' },
+      completion_window: window,
+      metadata: { run_id: config.runId, user: String(ctx.userId), iteration: String(ctx.iteration), tool: 'batch-load', scenario: kind },
     });
     return ctx.http.call(
       { name: names.create, method: 'POST', url: `${apiBase}/batches`, headers: { ...ctx.authHeaders, 'content-type': 'application/json' }, body },
@@ -98,30 +174,35 @@ export function createBatchScenario(config: RunConfig, apiBase: string): Scenari
     );
   }
 
-  async function download(ctx: ScenarioContext, fileId: string | null | undefined, name: string) {
-    if (!fileId) return { ok: true as const, text: '' };
-    const res = await ctx.http.call(
-      { name, method: 'GET', url: `${apiBase}/files/${encodeURIComponent(fileId)}/content`, headers: ctx.authHeaders },
-      async (r) => (await readAll(r.body)).toString('utf8'),
-    );
-    return res.ok ? { ok: true as const, text: res.value } : { ok: false as const, error: res.error };
-  }
-
-  return { name: 'batch', run, counters: WORKFLOW_COUNTERS };
+  return { name: kind, run, counters: WORKFLOW_COUNTERS };
 }
 
 /** A batch error code short and plain enough to group by (no ids, no free text). */
 const PLAIN_CODE = /^[\w.-]{1,64}$/;
 
+function failedCode(batch: BatchObject): string | undefined {
+  const code = batch.errors?.data?.[0]?.code;
+  return typeof code === 'string' && PLAIN_CODE.test(code) ? code : undefined;
+}
+
 /**
  * Why a terminal batch is a failed workflow, undefined for `completed`: `batch failed: <code>`
- * (the first `errors.data` code), `batch expired`, `batch cancelled`.
+ * (the first `errors.data` code, e.g. `token_limit_exceeded` for a batch past the enqueued-token
+ * limit), `batch expired`, `batch cancelled`.
  */
 export function terminalFailure(batch: BatchObject): string | undefined {
   if (batch.status === 'completed') return undefined;
   if (batch.status === 'failed') {
-    const code = batch.errors?.data?.[0]?.code;
-    return typeof code === 'string' && PLAIN_CODE.test(code) ? `batch failed: ${code}` : 'batch failed';
+    const code = failedCode(batch);
+    return code ? `batch failed: ${code}` : 'batch failed';
   }
   return `batch ${batch.status}`;
+}
+
+/** batch-cancel / batch-expire: undefined when the batch ended as expected. */
+function expectedEnd(kind: BatchScenarioName, batch: BatchObject, cancelTooLate: boolean): string | undefined {
+  const expected = EXPECTED[kind];
+  if (batch.status === expected) return undefined;
+  if (kind === 'batch-cancel' && cancelTooLate && batch.status === 'completed') return undefined;
+  return `${terminalFailure(batch) ?? `batch ${batch.status}`} (expected ${expected})`;
 }

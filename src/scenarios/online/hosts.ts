@@ -5,9 +5,9 @@
  * either for the direct (baseline) share of requests.
  */
 import { apiBaseFor } from '../../config/target.js';
-import type { RunConfig, ScenarioName } from '../../config/types.js';
+import type { DataScenarioName, RunConfig, ScenarioName } from '../../config/types.js';
 
-export type OnlineScenario = Exclude<ScenarioName, 'batch'>;
+export type OnlineScenario = Exclude<ScenarioName, DataScenarioName>;
 
 /** One endpoint as a scenario uses it: URL to call and the path shown in request names. */
 export interface Endpoint {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
+import { PARSER_CONFIGURATION } from '../../../src/options/cli.js';
 import { mockCommandBuilder, optionsFromArgv, parseFaultRoute, runMock, withCredentialEnv } from '../../../src/cli/mock-command.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
@@ -14,7 +15,7 @@ function capture(): { stream: PassThrough; text: () => string } {
 }
 
 async function parse(args: string[]): Promise<Record<string, unknown>> {
-  return (await mockCommandBuilder(yargs(args)).parseAsync()) as Record<string, unknown>;
+  return (await mockCommandBuilder(yargs(args).parserConfiguration(PARSER_CONFIGURATION)).parseAsync()) as Record<string, unknown>;
 }
 
 async function run(args: string[], signal?: AbortSignal): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -50,9 +51,11 @@ describe('batch-load mock', () => {
   it('rejects bad option values with one line on stderr and exit 2, before listening', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['--port', '70000'], /--port must be an integer between 0 and 65535/],
-      [['--port', 'abc'], /--port must be a number/],
+      [['--port', 'abc'], /--port: expected a whole number, got 'abc'/],
       [['--fault-500', '1.5'], /--fault-500 must be a number between 0 and 1/],
-      [['--ttft', 'soon'], /--ttft must be a duration/],
+      [['--ttft', 'soon'], /--ttft: expected a duration such as 90s/],
+      [['--ttft', '-5ms'], /--ttft: must not be negative/],
+      [['--retain', '0x10'], /--retain: expected a whole number, got '0x10'/],
       [['--base-path', 'v1'], /--base-path/],
       [['--fault-route', 'POST /v1/chat/completions'], /--fault-route must look like/],
       [['--fault-route', 'POST /v1/chat/completions:teapot=0.1'], /--fault-route must look like/],

@@ -31,6 +31,8 @@ export function makeConfig(host: string, patch: (c: RunConfig) => void = () => {
     scenarios: [{ name: 'chat', weight: 1 }],
     verify: 'random',
     poll: { initialMs: 10, factor: 1.5, maxIntervalMs: 100, maxPolls: 5, maxWaitMs: 1000, jitter: false },
+    batchRun: { cancelAfterMs: 0, expireWindow: '24h', compareOnline: false },
+    retry429: 0,
     payload: defaultPayload({ user: 'load-test-user' }),
     requestTimeoutMs: 10_000,
     connections: 64,
