@@ -68,6 +68,7 @@ describe('warm start', () => {
     // every user's connection was opened before the clock, none after
     expect(result.metrics.counters.connections_opened).toBe(50);
     expect(first!.count).toBeGreaterThan(500);
-    expect(first!.percentile(99) - rest.percentile(99)).toBeLessThan(25);
+    // without the warm start: about 95 ms above; with it, within a few ms on a quiet machine
+    expect(first!.percentile(99) - rest.percentile(99)).toBeLessThan(40);
   });
 });
