@@ -1,10 +1,8 @@
 /**
  * Warm start: the first seconds of a run measure the server, not the tester warming up. 50 users
  * start at once against the mock at a fixed 50 ms (a child process, warmed up first so only the
- * tester starts cold); the p99 of the first interval stays near the p99 of the rest. Without the
- * warm start (a cold request path, connects in the first requests) the first burst measured
- * about 100 ms above the wire time. Figures: `npm run bench:cold-start`; the bound here is
- * generous for a shared machine.
+ * tester starts cold): their connections are open before the clock starts, and the p99 of the
+ * first interval stays near the p99 of the rest. Figures: `npm run bench:cold-start`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -12,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../../src/config/resolve.js';
 import { runLoadTest } from '../../src/engine/runner.js';
 import { MetricHistogram } from '../../src/metrics/histogram.js';
+import { MetricsRecorder } from '../../src/metrics/recorder.js';
 
 let mock: ChildProcess;
 let url: string;
@@ -41,7 +40,7 @@ afterAll(() => {
 });
 
 describe('warm start', () => {
-  it('50 users at once against a fixed 50 ms server: the first interval’s p99 is close to the rest’s', async () => {
+  it('50 users at once against a fixed 50 ms server: connections open before the clock, the first interval measured as the rest', async () => {
     const config = resolveRunConfig({
       host: url,
       scenario: 'chat',
@@ -56,19 +55,25 @@ describe('warm start', () => {
       defaultThresholds: false,
       onlySummary: true,
     });
+    const recorder = new MetricsRecorder();
+    let openedBeforeTheClock = -1;
     let first: MetricHistogram | undefined;
     const rest = new MetricHistogram('ms');
     const result = await runLoadTest(config, {
+      recorder,
+      onStart: () => (openedBeforeTheClock = recorder.counter('connections_opened')),
       onProgress: (p) => {
         if (first === undefined) first = p.interval.latency;
         else rest.add(p.interval.latency);
       },
     });
     expect(result.metrics.aggregated.failures).toBe(0);
-    // every user's connection was opened before the clock, none after
+    // every user's connection was open before the clock started, and none was opened after
+    expect(openedBeforeTheClock).toBe(50);
     expect(result.metrics.counters.connections_opened).toBe(50);
     expect(first!.count).toBeGreaterThan(500);
-    // without the warm start: about 95 ms above; with it, within a few ms on a quiet machine
-    expect(first!.percentile(99) - rest.percentile(99)).toBeLessThan(40);
+    // within a few ms on a quiet machine (npm run bench:cold-start); a cold client measured its
+    // first burst 100-250 ms above the wire time. The bound leaves room for a shared machine.
+    expect(first!.percentile(99) - rest.percentile(99)).toBeLessThan(60);
   });
 });
