@@ -25,7 +25,7 @@ const ONLINE = new Set<string>(['chat', 'responses', 'embeddings', 'health'] sat
 const isOnline = (name: ScenarioName): name is OnlineScenario => ONLINE.has(name);
 
 /** The origins the run's scenarios talk to (the baseline host too when it takes a share). */
-export function runOrigins(config: RunConfig): string[] {
+function runOrigins(config: RunConfig): string[] {
   // the batch-file scenarios talk to the main host; each online one to its own host when given
   const hosts = config.scenarios.map((s) => (isOnline(s.name) ? scenarioHost(config, s.name) : config.target.host));
   const baseline = baselineHost(config);

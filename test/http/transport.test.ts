@@ -120,6 +120,18 @@ describe('connections follow the load model', () => {
     expect(order).toEqual(paths);
   });
 
+  it('a user who leaves (releaseUser) closes its connection once its request is done', async () => {
+    const s = await raw((_h, i, socket) => setTimeout(() => socket.write(OK(`r${i}`)), 20));
+    const { http } = client();
+    const pending = http.forUser(1).call(get(s.base), text);
+    await until(() => s.accepted === 1);
+    http.releaseUser(1);
+    expect(await pending).toMatchObject({ ok: true, value: 'r0' });
+    await until(() => s.closedByClient === 1);
+    expect(s.closedByClient).toBe(1);
+    expect(http.userConnections).toBe(0);
+  });
+
   it('warm start opens the users’ connections before their first request, and they are used', async () => {
     const s = await raw((_h, i, socket) => socket.write(OK(`r${i}`)));
     const { http, recorder } = client();
