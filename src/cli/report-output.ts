@@ -11,6 +11,7 @@ import { redactor } from '../http/redact.js';
 import { csvPaths, failuresCsv, statsCsv, writeCsvReports, StatsHistoryCsv } from '../report/csv.js';
 import { buildJsonReport, writeJsonReport, type JsonReport } from '../report/json.js';
 import { ProgressPrinter } from '../report/progress.js';
+import { renderSweepSection } from '../report/load-shape.js';
 import { renderSummary } from '../report/summary.js';
 import { onlineSummarySections } from '../scenarios/online/report.js';
 import { reconcileWithServer } from './reconcile.js';
@@ -57,6 +58,7 @@ export class ProgressReporter {
 
 export function renderRunReport(result: RunResult, config: RunConfig): string {
   const extra = onlineSummarySections(result.metrics, { overheadHeader: config.target.overheadHeader });
+  if (result.sweep) extra.unshift(renderSweepSection(result.sweep));
   if (result.compareOnline) extra.push(renderCompareOnline(result.compareOnline));
   if (result.serverStats) extra.push(reconcileWithServer(result.metrics, result.serverStats).text);
   return redactor.redact(
@@ -66,6 +68,7 @@ export function renderRunReport(result: RunResult, config: RunConfig): string {
       title: `batch-load ${VERSION} · run ${result.runId}${result.interrupted ? ' · INTERRUPTED (partial)' : ''}`,
       extraSections: extra.filter((s) => s.trim() !== ''),
       interrupted: result.interrupted,
+      schedule: result.schedule,
     }),
   );
 }
@@ -84,11 +87,14 @@ export function runJsonReport(result: RunResult, config: RunConfig, extra: Parti
     passed: result.passed,
     exitCode: result.exitCode,
     interrupted: result.interrupted,
+    sweep: result.sweep,
   });
   return {
     ...doc,
     derived: result.derived,
     serverStats: result.serverStats,
+    ...(result.executor ? { executor: result.executor } : {}),
+    ...(result.schedule ? { schedule: result.schedule } : {}),
     ...(result.timeseries ? { timeseries: result.timeseries } : {}),
     ...(result.batches ? { batches: result.batches } : {}),
     ...(result.compareOnline ? { compareOnline: result.compareOnline } : {}),

@@ -16,9 +16,10 @@ import { ProgressReporter, renderRunReport, writeRunOutputs, writeRunOutputsSync
 import { onCrashWrite } from './crash.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { describeShape } from '../report/load-shape.js';
 
 /** Flags that do not apply to burst mode: refused rather than silently ignored. */
-const NOT_IN_BURST = ['csv', 'html', 'junit', 'threshold', 'rate', 'iterations'] as const;
+const NOT_IN_BURST = ['csv', 'html', 'junit', 'threshold', 'rate', 'iterations', 'stages', 'sweep'] as const;
 
 export async function runRunCommand(argv: Record<string, unknown>, io: CliIO): Promise<number> {
   const err = (line: string) => io.stderr.write(`batch-load: ${redactor.redact(line)}\n`);
@@ -124,7 +125,8 @@ function partialResult(config: RunConfig, recorder: MetricsRecorder): RunResult 
 
 function describeLoad(c: RunConfig): string {
   const mix = c.scenarios.map((s) => (c.scenarios.length > 1 ? `${s.name}:${s.weight}` : s.name)).join(',');
-  const shape = c.arrivalRate > 0 ? `${c.arrivalRate}/s open model, max ${c.users} in flight` : `${c.users} users at ${c.spawnRate}/s`;
+  const shape = describeShape(c);
   const data = c.batch ? `, data ${c.batch.filename} (${c.batch.lines} requests)` : '';
-  return `Run ${c.runId}: ${mix}, ${shape}, run time ${c.runTimeMs / 1000}s${c.preset ? ` (preset ${c.preset})` : ''}${data}`;
+  const time = c.sweep ? '' : `, run time ${c.runTimeMs / 1000}s`;
+  return `Run ${c.runId}: ${mix}, ${shape}${time}${c.preset ? ` (preset ${c.preset})` : ''}${data}`;
 }

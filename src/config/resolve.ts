@@ -9,7 +9,9 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { ConfigError } from './errors.js';
 import { PRESETS } from './presets.js';
 import { normaliseBasePath, parseHost } from './target.js';
-import type { PresetName, RunConfig, ScenarioName, VerifyMode } from './types.js';
+import type { ArrivalConfig, PresetName, RunConfig, ScenarioName, StagesConfig, SweepConfig, VerifyMode } from './types.js';
+import { parseSlo } from './slo.js';
+import { parseStages, stagesDurationMs } from './stages.js';
 import { isBatchScenario, needsDataFile, parseScenarioMix } from './scenario-mix.js';
 import { parseThresholdList, requestKinds } from './thresholds.js';
 import { defaultOf, readValues } from '../options/read.js';
@@ -68,6 +70,48 @@ function keyEndpoint(value: string): string {
   return value;
 }
 
+/** Sockets per origin a sweep opens at most unless --connections says otherwise. */
+export const SWEEP_CONNECTIONS = 1000;
+
+/**
+ * The load-shape options beyond users/rate: arrival process, stages (which set the run time
+ * and, for users, the most users), sweep. Conflicting combinations are usage errors.
+ */
+function loadShape(v: RunOptionValues): { arrival?: ArrivalConfig; stages?: StagesConfig; sweep?: SweepConfig; runTimeMs?: number; users?: number } {
+  const out: ReturnType<typeof loadShape> = {};
+  const process = (v.arrival ?? 'constant') as ArrivalConfig['process'];
+  if (v.burstiness !== undefined && process !== 'gamma') throw new ConfigError(`--burstiness: applies to --arrival gamma only (got --arrival ${process})`);
+  if (v.arrival !== undefined) out.arrival = { process, burstiness: v.burstiness ?? 1 };
+  if (v.stages !== undefined) {
+    if (v.runTime !== undefined) throw new ConfigError(`--stages: the stages set the run time; drop --run-time`);
+    if (v.iterations) throw new ConfigError(`--stages: cannot be combined with --iterations`);
+    const of = v.rate !== undefined || v.arrival !== undefined ? 'rate' : 'users';
+    const stages = parseStages(v.stages, '--stages', of === 'users');
+    const runTimeMs = stagesDurationMs(stages);
+    if (runTimeMs <= 0) throw new ConfigError(`--stages: the stages last 0s; give at least one a duration`);
+    if (of === 'users' && v.users !== undefined) throw new ConfigError(`--stages: the stages set the users; drop --users (or give --rate/--arrival for rate stages)`);
+    out.stages = { of, stages };
+    out.runTimeMs = runTimeMs;
+    if (of === 'users') out.users = Math.max(1, ...stages.map((s) => s.target));
+  }
+  if (v.sweep !== undefined) {
+    for (const [key, flag] of [['stages', '--stages'], ['rate', '--rate'], ['iterations', '--iterations'], ['runTime', '--run-time']] as const) {
+      if (v[key] !== undefined) throw new ConfigError(`--sweep: cannot be combined with ${flag} (the sweep picks each step's load; --step-time sets their length)`);
+    }
+    if (process === 'gamma') throw new ConfigError(`--sweep: its rate steps are constant or poisson (got --arrival gamma)`);
+    const sweep: SweepConfig = { steps: v.sweep, stepTimeMs: v.stepTime ?? 30_000, warmupMs: v.warmup ?? 5000, refine: v.refine ?? false };
+    out.sweep = sweep;
+  } else {
+    for (const [key, flag] of [['stepTime', '--step-time'], ['warmup', '--warmup'], ['refine', '--refine']] as const) {
+      if (v[key] !== undefined) throw new ConfigError(`${flag}: applies to --sweep only`);
+    }
+  }
+  if (v.arrival !== undefined && process !== 'constant' && !v.rate && out.stages?.of !== 'rate' && !out.sweep) {
+    throw new ConfigError(`--arrival ${process}: the open model needs --rate or --stages`);
+  }
+  return out;
+}
+
 /** A duration as the Batch API writes a completion window: `24h`, `10m`, `30s`, `1500ms`. */
 export function completionWindow(ms: number): string {
   for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
@@ -89,7 +133,8 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
   };
 
   const host = optionalHost(v.host, 'host');
-  const users = pick('users', p?.users);
+  const shape = loadShape(v);
+  const users = shape.users ?? pick('users', p?.users);
   const waitMinMs = pick('waitMin');
   const waitMaxMs = v.waitMax ?? (v.waitMin !== undefined ? waitMinMs : pick('waitMax'));
   if (waitMaxMs < waitMinMs) throw new ConfigError(`--wait-max: must be ≥ --wait-min`);
@@ -107,7 +152,19 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
   const errorRateThreshold = pick('errorRateThreshold');
   const streamRatio = v.streamRatio ?? (v.stream ? 1 : 0);
   const kinds = requestKinds(scenarios, streamRatio);
-  const thresholds = parseThresholdList(v.threshold, pick('defaultThresholds'), p95ThresholdMs, errorRateThreshold, needsBatch, kinds);
+  if (shape.sweep && needsBatch && (scenarios.length > 1 || scenarios[0]!.name !== 'batch')) {
+    throw new ConfigError(`--sweep: sweeps either the batch workflow alone (--scenario batch: batches in flight) or online scenarios (rates)`);
+  }
+  if (shape.sweep && compareOnline) throw new ConfigError(`--sweep: cannot be combined with --compare-online`);
+  // a sweep of online scenarios runs its rate steps in the open model; a batch sweep is closed
+  const openModel = (v.rate ?? 0) > 0 || shape.stages?.of === 'rate' || (shape.sweep !== undefined && !needsBatch);
+  const thresholds = parseThresholdList(v.threshold, pick('defaultThresholds'), p95ThresholdMs, errorRateThreshold, needsBatch, kinds, { openModel });
+  if (!shape.sweep && thresholds.some((t) => t.metric === 'max_sustainable_rate')) {
+    throw new ConfigError(`--threshold: max_sustainable_rate is what a sweep finds; it needs --sweep`);
+  }
+  if (v.slo === undefined && thresholds.some((t) => t.metric === 'goodput' || t.metric === 'goodput_ratio')) {
+    throw new ConfigError(`--threshold: goodput needs --slo (the bounds each request is judged by)`);
+  }
 
   const models: Partial<Record<ScenarioName, string>> = {};
   if (v.chatModel) models.chat = v.chatModel;
@@ -155,12 +212,16 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
     },
     users,
     spawnRate: pick('spawnRate', p?.spawnRate),
-    runTimeMs: pick('runTime', p?.runTime),
+    runTimeMs: shape.runTimeMs ?? pick('runTime', p?.runTime),
     stopTimeoutMs: pick('stopTimeout'),
     waitMinMs,
     waitMaxMs,
     arrivalRate: pick('rate'),
     iterations: pick('iterations'),
+    ...(shape.arrival ? { arrival: shape.arrival } : {}),
+    ...(shape.stages ? { stages: shape.stages } : {}),
+    ...(shape.sweep ? { sweep: shape.sweep } : {}),
+    ...(v.slo !== undefined ? { slo: parseSlo(v.slo) } : {}),
     scenarios,
     verify: pick('verify') as VerifyMode,
     poll: {
@@ -186,7 +247,8 @@ export function resolveRunConfig(input: RawRunOptions, options: ResolveOptions =
       dimensions: v.dimensions,
     },
     requestTimeoutMs: pick('requestTimeout'),
-    connections: v.connections ?? Math.max(users, 1),
+    // a sweep's rate steps keep many iterations in flight: sockets enough for them
+    connections: v.connections ?? Math.max(users, shape.sweep ? SWEEP_CONNECTIONS : 1),
     p95ThresholdMs,
     errorRateThreshold,
     thresholds,

@@ -8,6 +8,11 @@ import type { ScenarioWeight } from './types.js';
 const BATCH_DEFAULTS = ['integrity: count==0', 'workflows_failed: count==0'];
 /** Every run: an iteration whose scenario threw (a bug, counted and named in the log) fails it. */
 const RUN_DEFAULTS = ['scenario_errors: count==0'];
+/**
+ * Open-model runs: more than 1 % of the scheduled starts dropped (no free worker under --users)
+ * means the load asked for was not sent, which must not pass silently.
+ */
+export const OPEN_MODEL_DEFAULTS = ['dropped_iterations_ratio: rate<=0.01'];
 
 /** Chat and responses stream by the stream ratio; every other scenario sends plain requests. */
 export function requestKinds(scenarios: readonly ScenarioWeight[], streamRatio: number): RequestKinds {
@@ -34,11 +39,13 @@ export function parseThresholdList(
   batchRuns = false,
   /** what the run sends (requestKinds); without it the p95 default covers every request */
   kinds?: RequestKinds,
+  shape: { openModel?: boolean } = {},
 ): ThresholdSpec[] {
   const list = input === undefined ? [] : Array.isArray(input) ? input : [input];
   const specs: ThresholdSpec[] = withDefaults ? defaultThresholds(p95Ms, errorRate, kinds) : [];
   if (withDefaults) specs.push(...RUN_DEFAULTS.flatMap((t) => parseThreshold(t)));
   if (withDefaults && batchRuns) specs.push(...BATCH_DEFAULTS.flatMap((t) => parseThreshold(t)));
+  if (withDefaults && shape.openModel) specs.push(...OPEN_MODEL_DEFAULTS.flatMap((t) => parseThreshold(t)));
   for (const expr of list) {
     let parsed: ThresholdSpec[];
     try {

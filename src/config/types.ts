@@ -10,7 +10,7 @@ export type BatchScenarioName = 'batch' | 'batch-cancel' | 'batch-expire';
 /** Scenarios that read the batch input file (--data). */
 export type DataScenarioName = BatchScenarioName | 'online-lines';
 export type ScenarioName = DataScenarioName | 'chat' | 'responses' | 'embeddings' | 'health';
-export type PresetName = 'smoke' | 'medium' | 'stress';
+export type PresetName = 'smoke' | 'medium' | 'stress' | 'soak';
 export type VerifyMode = 'random' | 'metadata' | 'content';
 
 export interface ScenarioWeight {
@@ -98,6 +98,49 @@ export interface TargetConfig {
   overheadHeader: string;
 }
 
+/** How the open model spaces its starts (`--arrival`, `--burstiness`). */
+export interface ArrivalConfig {
+  /** constant: evenly spaced; poisson: exponential gaps; gamma: gamma gaps of shape `burstiness` */
+  process: 'constant' | 'poisson' | 'gamma';
+  /** gamma shape K: 1 = Poisson, below 1 burstier (coefficient of variation 1/√K) */
+  burstiness: number;
+}
+
+/** One `--stages` entry: ramp linearly to `target` over `durationMs`. */
+export interface Stage {
+  durationMs: number;
+  /** users (closed model) or iterations started per second (open model) */
+  target: number;
+}
+
+/** `--stages`: what the targets are, and the stages in order. */
+export interface StagesConfig {
+  /** users: closed model (ramping-users); rate: open model (ramping-arrival-rate) */
+  of: 'users' | 'rate';
+  stages: Stage[];
+}
+
+/** `--sweep`: a capacity search (engine/sweep.ts). */
+export interface SweepConfig {
+  /** steps in all: baseline + probe + steps − 2 rates (batch: the most in-flight levels) */
+  steps: number;
+  stepTimeMs: number;
+  /** excluded from each step's stats */
+  warmupMs: number;
+  /** bisect between the last passing and the first failing rate */
+  refine: boolean;
+}
+
+/** One `--slo` bound, judged per request (goodput). */
+export interface SloSpec {
+  metric: 'ttft' | 'tpot' | 'e2e';
+  op: '<' | '<=';
+  /** ms */
+  valueMs: number;
+  /** as written, e.g. `ttft<=500ms` */
+  source: string;
+}
+
 export interface OutputConfig {
   jsonFile?: string;
   csvPrefix?: string;
@@ -125,6 +168,14 @@ export interface RunConfig {
   arrivalRate: number;
   /** stop after this many iterations in total (0 = unbounded, run time decides) */
   iterations: number;
+  /** open model arrival process (default constant) */
+  arrival?: ArrivalConfig;
+  /** ramping stages; the run time is their sum */
+  stages?: StagesConfig;
+  /** capacity search instead of one load shape */
+  sweep?: SweepConfig;
+  /** per-request SLOs goodput counts against */
+  slo?: SloSpec[];
   scenarios: ScenarioWeight[];
   batch?: BatchInput;
   verify: VerifyMode;

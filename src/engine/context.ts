@@ -11,11 +11,18 @@ export interface RunSignals {
   aborted: AbortSignal;
 }
 
+/** Draws one wait between steps or iterations: waitMin..waitMax ms (0 when both are 0). */
+export function thinkDuration(config: RunConfig, random: () => number): () => number {
+  const { waitMinMs, waitMaxMs } = config;
+  if (waitMaxMs <= 0) return () => 0;
+  return () => waitMinMs + random() * (waitMaxMs - waitMinMs);
+}
+
 /** The wait between steps: waitMin..waitMax, cut short once the run is stopping. */
 export function makeThink(config: RunConfig, random: () => number, stopping: AbortSignal, enabled = true): () => Promise<void> {
-  const { waitMinMs, waitMaxMs } = config;
-  if (!enabled || waitMaxMs <= 0) return () => Promise.resolve();
-  return () => sleep(waitMinMs + random() * (waitMaxMs - waitMinMs), stopping);
+  if (!enabled || config.waitMaxMs <= 0) return () => Promise.resolve();
+  const draw = thinkDuration(config, random);
+  return () => sleep(draw(), stopping);
 }
 
 /** Builds the per-iteration context a scenario runs with. */

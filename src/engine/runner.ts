@@ -17,8 +17,14 @@ import { createScenarios } from '../scenarios/index.js';
 import type { Scenario } from '../scenarios/types.js';
 import { evaluateThresholds } from '../thresholds/evaluate.js';
 import type { ThresholdResult } from '../thresholds/types.js';
-import { makeContext, makeThink, type RunSignals } from './context.js';
-import { runClosedModel, runOpenModel, type ExecutorState } from './executors.js';
+import { makeContext, makeThink, thinkDuration, type RunSignals } from './context.js';
+import { startEmbeddedTarget } from './embedded-target.js';
+import { createExecutor, type Executor, type ExecutorContext, type ExecutorState, type ScheduleReport } from './executors/index.js';
+import { droppedRatioDerived } from './executors/arrival-scheduler.js';
+import { StepRecorder } from './step-recorder.js';
+import { runSweep, sweepDerived, sweepThresholds, type SweepSection } from './sweep.js';
+import { goodputDerived, SLO_COUNTERS } from '../metrics/goodput.js';
+import type { Recorder } from '../metrics/types.js';
 import { createRandom, weightedPicker } from './random.js';
 import { assertReachable } from './reachability.js';
 import { SharedApiKey } from './shared-key.js';
@@ -36,6 +42,10 @@ export interface ProgressInfo {
   elapsedMs: number;
   runTimeMs: number;
   users: number;
+  /** what the load shape asks for now: users (closed model) or starts per second (open model) */
+  target: { users?: number; rate?: number };
+  /** open model: iterations started per second in the interval */
+  rate?: number;
   interval: IntervalStats;
   totals: { requests: number; failures: number };
   workflowsDone: number;
@@ -71,6 +81,12 @@ export interface RunResult {
   derived: Record<string, Partial<Record<string, number>>>;
   /** the embedded mock's own counts, for reconciliation (embedded runs only) */
   serverStats?: MockStats;
+  /** the executor that ran (closed, open, ramping-users, ramping-arrival-rate, sweep) */
+  executor?: string;
+  /** open model: requested vs achieved start rate (schedule lag is the `schedule_lag` trend) */
+  schedule?: ScheduleReport;
+  /** a sweep's steps and maximum sustainable rate */
+  sweep?: SweepSection;
   /** the last batches' lifecycles from the server's timestamps (runs with batch scenarios) */
   batches?: BatchTimeline[];
   /** --compare-online: the batch and online figures side by side */
@@ -93,13 +109,15 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
   const apiBase = apiBaseFor(config.target, config.target.host);
 
   const recorder = hooks.recorder ?? new MetricsRecorder();
+  // a sweep also records each step on its own (step-recorder.ts)
+  const sink: Recorder = config.sweep ? new StepRecorder(recorder) : recorder;
   const stopping = new AbortController();
   const aborted = new AbortController();
   // one listener per in-flight request or sleeping user: thousands are expected, not a leak
   setMaxListeners(0, stopping.signal, aborted.signal);
   const signals: RunSignals = { stopping: stopping.signal, aborted: aborted.signal };
   const http = new HttpClient({
-    recorder,
+    recorder: sink,
     requestTimeoutMs: config.requestTimeoutMs,
     connections: config.connections,
     signal: aborted.signal,
@@ -136,22 +154,29 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const scenarios = createScenarios(config, apiBase, { batchTimelines });
     // --retry-429: every scenario's calls go through the retry layer; waits end at the hard stop
     let retryDeadline = Number.POSITIVE_INFINITY;
-    const retry = config.retry429 > 0 ? { maxRetries: config.retry429, recorder, signal: aborted.signal, deadlineMs: () => retryDeadline } : undefined;
+    const retry = config.retry429 > 0 ? { maxRetries: config.retry429, recorder: sink, signal: aborted.signal, deadlineMs: () => retryDeadline } : undefined;
     const withRetry = (inner: HttpCaller): HttpCaller => (retry ? new Retry429(inner, retry) : inner);
     // the open model shares the pool; a closed-model user sends on its own connections
     const caller = withRetry(http);
-    const userCallers: HttpCaller[] = [];
+    const userCallers: (HttpCaller | undefined)[] = [];
     const callerOf = (userId: number): HttpCaller => (userCallers[userId] ??= withRetry(http.forUser(userId)));
+    // a closed-model user leaving (ramp-down) closes its connections, as a real client would
+    const onUserLeft = (userId: number): void => {
+      userCallers[userId] = undefined;
+      http.releaseUser(userId);
+    };
     const random = createRandom(config.seed);
 
     if (interrupted) throw new StartError('interrupted before the load started');
     // counters thresholds judge exist from the start: `workflows_failed` is 0, not missing
-    for (const { scenario } of scenarios) for (const name of scenario.counters ?? []) recorder.count(name, 0);
-    recorder.count('scenario_errors', 0);
+    for (const { scenario } of scenarios) for (const name of scenario.counters ?? []) sink.count(name, 0);
+    sink.count('scenario_errors', 0);
+    if (config.slo) for (const name of SLO_COUNTERS) sink.count(name, 0);
     hooks.onStart?.(config);
     const started = performance.now();
     const startedAt = new Date().toISOString();
-    retryDeadline = started + config.runTimeMs + config.stopTimeoutMs;
+    // a sweep has no run time: its retries wait until the run stops
+    retryDeadline = config.sweep ? Number.POSITIVE_INFINITY : started + config.runTimeMs + config.stopTimeoutMs;
     const state: ExecutorState = { activeUsers: 0, iterationsStarted: 0 };
 
     // per scenario, built once: the counter names (no string building per iteration)
@@ -170,37 +195,55 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       const entry = pick();
       const scenario: Scenario = entry.scenario;
       const open = scheduledAtMs !== undefined;
-      const ctx = makeContext(config, open ? caller : callerOf(userId), recorder, authHeaders, signals, random, log, userId, iteration, !open, open ? noThink : undefined);
+      const ctx = makeContext(config, open ? caller : callerOf(userId), sink, authHeaders, signals, random, log, userId, iteration, !open, open ? noThink : undefined);
       if (open) ctx.scheduledAtMs = scheduledAtMs;
-      recorder.count(entry.started);
+      sink.count(entry.started);
       try {
         const outcome = await scenario.run(ctx);
-        if (!outcome.ok) recorder.count(entry.failed);
+        if (!outcome.ok) sink.count(entry.failed);
       } catch (err) {
         // a scenario bug must not kill the user loop; it is counted and named
-        recorder.count(entry.failed);
-        recorder.count('scenario_errors');
+        sink.count(entry.failed);
+        sink.count('scenario_errors');
         log(`scenario ${scenario.name} threw: ${(err as Error).message}`);
       }
     };
     const budgetSpent = () => stopping.abort();
+    const shapeContext = (shape: RunConfig, stop: AbortSignal): ExecutorContext => ({
+      config: shape,
+      state,
+      stopping: stop,
+      iterate,
+      recorder: sink,
+      random,
+      thinkMs: thinkDuration(shape, random),
+      onBudgetSpent: budgetSpent,
+      onUserLeft,
+      log,
+    });
+    // the executor running now (a sweep runs one per step)
+    let executor: Executor | undefined;
 
-    const runTimer = setTimeout(() => stopping.abort(), config.runTimeMs);
+    // a sweep ends when its last step has; a load shape at its run time
+    const runTimer = config.sweep ? undefined : setTimeout(() => stopping.abort(), config.runTimeMs);
     // one point per progress interval, bounded (adjacent points merge past ~2,000)
     const series = new TimeSeries();
     const liveSnapshot = () => recorder.snapshot(undefined, { histograms: false });
     let startedAtLastTick = 0;
     const progress = (final: boolean) => {
       const interval = recorder.takeInterval();
+      // once per tick: the executor's interval view (and its falling-behind warning)
+      const shape = shapeProgress(executor);
       const starts = state.iterationsStarted - startedAtLastTick;
       startedAtLastTick = state.iterationsStarted;
       try {
         series.add({
           interval,
           users: state.activeUsers,
-          targetUsers: config.users,
-          rate: interval.seconds > 0 ? starts / interval.seconds : 0,
-          targetRate: config.arrivalRate || undefined,
+          targetUsers: shape.target.users,
+          // the open model's own count of starts; else iterations started per second
+          rate: shape.rate ?? (interval.seconds > 0 ? starts / interval.seconds : 0),
+          targetRate: shape.target.rate,
         });
       } catch (err) {
         log(`time series failed: ${(err as Error).message}`);
@@ -208,8 +251,10 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       try {
         hooks.onProgress?.({
           elapsedMs: performance.now() - started,
-          runTimeMs: config.runTimeMs,
+          // a sweep's length is what it finds
+          runTimeMs: config.sweep ? 0 : config.runTimeMs,
           users: state.activeUsers,
+          ...shape,
           interval,
           totals: recorder.totals(),
           workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
@@ -224,18 +269,32 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     const progressTimer = setInterval(() => progress(false), config.output.progressIntervalMs);
     progressTimer.unref();
 
-    const executor =
-      config.arrivalRate > 0
-        ? runOpenModel(config, state, stopping.signal, iterate, recorder, budgetSpent)
-        : runClosedModel(config, state, stopping.signal, iterate, makeThink(config, random, stopping.signal), budgetSpent);
+    let sweep: SweepSection | undefined;
+    let running: Promise<void>;
+    if (config.sweep) {
+      running = runSweep({
+        config,
+        recorder: sink as StepRecorder,
+        stopping: stopping.signal,
+        log,
+        context: shapeContext,
+        onExecutor: (ex) => (executor = ex),
+      }).then((s) => {
+        sweep = s;
+        stopping.abort();
+      });
+    } else {
+      executor = createExecutor(shapeContext(config, stopping.signal));
+      running = executor.run();
+    }
 
     // wait for the end of the run, then give in-flight iterations the stop timeout
-    await Promise.race([executor, once(stopping.signal)]);
+    await Promise.race([running, once(stopping.signal)]);
     clearTimeout(runTimer);
     if (!aborted.signal.aborted) {
       const graceEnded = new AbortController();
       const finished = await Promise.race([
-        executor.then(() => true),
+        running.then(() => true),
         sleep(config.stopTimeoutMs, AbortSignal.any([graceEnded.signal, aborted.signal])).then(() => false),
       ]);
       graceEnded.abort();
@@ -244,13 +303,14 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
         aborted.abort();
       }
     }
-    await executor;
+    await running;
     clearInterval(progressTimer);
     // the last partial interval (the whole run when it was shorter than one interval)
     progress(true);
 
     const metrics = recorder.snapshot();
-    const { derived, thresholds, passed, exitCode } = judgeRun(config, metrics, interrupted);
+    const { derived, thresholds, passed, exitCode } = judgeRun(config, metrics, interrupted, sweep);
+    const schedule = config.sweep ? undefined : executor?.schedule?.();
     return {
       runId: config.runId,
       startedAt,
@@ -263,6 +323,9 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       interrupted,
       derived,
       serverStats: mock?.stats(),
+      executor: config.sweep ? 'sweep' : executor?.name,
+      ...(schedule ? { schedule } : {}),
+      ...(sweep ? { sweep } : {}),
       ...(batchTimelines.size > 0 ? { batches: batchTimelines.toJSON() } : {}),
       timeseries: series.toJSON(),
     };
@@ -279,13 +342,25 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
  * The verdict on a run's metrics: derived values (proxy overhead), every threshold, and the exit
  * code. An interrupted run is never a pass: it ends with its own code (5), whatever the thresholds.
  */
-export function judgeRun(config: RunConfig, metrics: MetricsSnapshot, interrupted: boolean) {
-  // values thresholds can name that are computed, not recorded (proxy overhead)
-  const derived = computeOverhead(metrics).derived;
-  const thresholds = evaluateThresholds(config.thresholds, metrics, derived);
+export function judgeRun(config: RunConfig, metrics: MetricsSnapshot, interrupted: boolean, sweep?: SweepSection) {
+  // values thresholds can name that are computed, not recorded (proxy overhead, goodput, the
+  // share of dropped starts; a sweep's maximum sustainable rate)
+  const derived = { ...computeOverhead(metrics).derived, ...goodputDerived(metrics), ...droppedRatioDerived(metrics), ...(config.sweep ? sweepDerived(sweep) : {}) };
+  // a sweep judged every step by the thresholds; the run by what the sweep found
+  const specs = config.sweep ? sweepThresholds(config).run : config.thresholds;
+  const thresholds = evaluateThresholds(specs, metrics, derived);
   const passed = !interrupted && thresholds.every((t) => t.passed);
   const exitCode: RunResult['exitCode'] = interrupted ? 5 : passed ? 0 : 1;
   return { derived, thresholds, passed, exitCode };
+}
+
+/** The live target and start rate of the executor running now. */
+function shapeProgress(executor: Executor | undefined): Pick<ProgressInfo, 'target' | 'rate'> {
+  const p = executor?.progress() ?? {};
+  const target: ProgressInfo['target'] = {};
+  if (p.targetUsers !== undefined) target.users = p.targetUsers;
+  if (p.targetRate !== undefined) target.rate = p.targetRate;
+  return p.rate !== undefined ? { target, rate: p.rate } : { target };
 }
 
 function once(signal: AbortSignal): Promise<void> {

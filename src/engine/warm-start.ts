@@ -13,6 +13,8 @@ import type { RunConfig, ScenarioName } from '../config/types.js';
 import type { HttpClient, PreconnectPlan } from '../http/client.js';
 import { warmUpRequestPath } from '../http/warm-up.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
+import { isOpenModel } from './executors/index.js';
+import { Profile } from './executors/profile.js';
 import { baselineHost, baselineShare, scenarioHost, type OnlineScenario } from '../scenarios/online/hosts.js';
 
 export const WARM_CONNECTIONS = 10_000;
@@ -34,16 +36,26 @@ function runOrigins(config: RunConfig): string[] {
 }
 
 export function warmPlan(config: RunConfig, signal?: AbortSignal): PreconnectPlan {
-  const open = config.arrivalRate > 0;
-  const firstSecond = config.spawnRate >= config.users ? config.users : Math.min(config.users, Math.ceil(config.spawnRate));
+  const open = isOpenModel(config);
   return {
     origins: runOrigins(config),
-    users: open ? 0 : firstSecond,
+    users: open ? 0 : usersInFirstSecond(config),
     pool: open ? config.connections : 0,
     limit: WARM_CONNECTIONS,
     budgetMs: WARM_BUDGET_MS,
     signal,
   };
+}
+
+/** The closed model's users that start within the first second (the spawn ramp or the stages). */
+function usersInFirstSecond(config: RunConfig): number {
+  if (config.stages?.of === 'users') {
+    const p = new Profile(0, config.stages.stages);
+    let most = 0;
+    for (let t = 0; t <= 1000; t += 50) most = Math.max(most, p.levelAt(t));
+    return most;
+  }
+  return config.spawnRate >= config.users ? config.users : Math.min(config.users, Math.ceil(config.spawnRate));
 }
 
 /** Opens the connections of `warmPlan`; a line for the run log says what it did. */

@@ -37,6 +37,8 @@ export function yargsOption(spec: OptionSpec): Options {
   if (spec.type === 'boolean') return { ...common, type: 'boolean' };
   if (spec.type === 'list') return { ...common, type: 'string', array: true, requiresArg: true };
   if (spec.type === 'string') return { ...common, type: 'string', requiresArg: true, nargs: 1 };
+  // `--sweep` alone or `--sweep 20`: yargs gives '' for the bare flag (values.ts reads it)
+  if (spec.bareValue !== undefined) return { ...common, type: 'string' };
   // no yargs type: the text stays as typed; nargs 1 takes `-1s` as the value, not as flags
   return { ...common, requiresArg: true, nargs: 1 };
 }

@@ -23,7 +23,8 @@ export function readValues(table: readonly OptionSpec[], raw: Record<string, unk
   for (const spec of table) {
     const value = raw[spec.key];
     if (opts.keepEmpty && value === '' && spec.type === 'string') out[spec.key] = value;
-    else if (isSet(value)) out[spec.key] = parseValue(spec, value, opts.labels?.[spec.key] ?? labelOf(spec));
+    // a bare flag (`--sweep`) arrives as '' and means its bareValue
+    else if (isSet(value) || (value === '' && spec.bareValue !== undefined)) out[spec.key] = parseValue(spec, value, opts.labels?.[spec.key] ?? labelOf(spec));
   }
   const env = opts.env ?? {};
   for (const spec of table) {

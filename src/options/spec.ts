@@ -73,6 +73,8 @@ export interface OptionSpec {
   invert?: boolean;
   /** hidden from --help and the README tables (deprecated spellings) */
   hidden?: boolean;
+  /** the flag may be given without a value (`--sweep`), meaning this one (`--sweep 20` sets it) */
+  bareValue?: string | number;
 }
 
 /** `spawnRate` → `spawn-rate` */

@@ -44,6 +44,10 @@ function checkRange(spec: OptionSpec, n: number, label: string, shown: string): 
  * `P95_THRESHOLD_MS`). Lists accept one string or an array of strings.
  */
 export function parseValue(spec: OptionSpec, value: unknown, label: string): unknown {
+  // a flag that may stand alone (`--sweep`): given bare, or `true` from an env var or a body
+  if (spec.bareValue !== undefined && (value === '' || value === true || (typeof value === 'string' && /^true$/i.test(value.trim())))) {
+    value = spec.bareValue;
+  }
   const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
   switch (spec.type) {
     case 'string':

@@ -17,6 +17,7 @@ import type { BatchTimeline } from './batch-timeline.js';
 import type { BurstSection } from './burst.js';
 import type { CompareOnlineSection } from '../scenarios/batch/compare-online.js';
 import type { SweepSection } from './sweep.js';
+import type { ScheduleReport } from '../engine/executors/types.js';
 import type { TimeSeriesPoint } from './timeseries.js';
 import { writeFileAtomic } from './write-file.js';
 
@@ -48,6 +49,10 @@ export interface JsonReport {
   sweep?: SweepSection;
   /** burst mode's own figures (buildBurstJsonReport) */
   burst?: BurstSection;
+  /** the load shape that ran: closed, open, ramping-users, ramping-arrival-rate, sweep */
+  executor?: string;
+  /** open model: requested vs achieved start rate, starts due, started and dropped */
+  schedule?: ScheduleReport;
   /** --compare-online: the batch and online figures side by side (scenarios/batch/compare-online.ts) */
   compareOnline?: CompareOnlineSection;
 }

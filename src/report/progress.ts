@@ -13,6 +13,12 @@ export interface ProgressInput {
   /** 0 when unbounded */
   runTimeMs: number;
   users: number;
+  /** what the load shape asks for now (stages, spawn ramp, open model) */
+  target?: { users?: number; rate?: number };
+  /** open model: iterations started per second in the interval */
+  rate?: number;
+  /** the last line, after the run: the users have left, the target is not shown against them */
+  final?: boolean;
   /** the last interval: rps, p95 (ms) and its request/failure counts */
   interval: { rps: number; p95: number; requests: number; failures: number };
   totals: { requests: number; failures: number };
@@ -38,12 +44,24 @@ function p95(input: ProgressInput): string {
 }
 
 /**
+ * `users 10` (the target reached), `users 8/20` (ramping: actual/target), `users 4, rate 199.8/200/s`
+ * (open model: in flight, starts per second actual/target).
+ */
+function load(input: ProgressInput): string {
+  const t = input.target;
+  const users = t?.users !== undefined && t.users !== input.users && !input.final ? `users ${input.users}/${t.users}` : `users ${input.users}`;
+  if (t?.rate === undefined) return users;
+  return `${users}, rate ${fmtFixed(input.rate ?? 0)}/${fmtFixed(t.rate)}/s`;
+}
+
+/**
  * `[1m05s/5m00s] users 10 | 42.50 req/s | 1200 reqs, 3 fails (0.25%) | p95 123 ms | batches 4`
- * (rate and p95 over the last interval, requests and failures in total).
+ * (rate and p95 over the last interval, requests and failures in total; `users 8/20` while a
+ * ramp is short of its target, `rate 199.80/200.00/s` in the open model).
  */
 export function formatProgressLine(input: ProgressInput): string {
   const parts = [
-    `[${clock(input)}] users ${input.users}`,
+    `[${clock(input)}] ${load(input)}`,
     `${fmtFixed(input.interval.rps)} req/s`,
     `${input.totals.requests} reqs, ${failures(input)}`,
     `p95 ${p95(input)}`,
@@ -55,7 +73,7 @@ export function formatProgressLine(input: ProgressInput): string {
 /** Multi-line block for a TTY; with a snapshot, the busiest request names follow (total counts). */
 export function formatProgressBlock(input: ProgressInput, snapshot?: MetricsSnapshot, maxNames = 8): string[] {
   const lines = [
-    `elapsed ${clock(input)}   users ${input.users}`,
+    `elapsed ${clock(input)}   ${load(input)}`,
     `interval: ${fmtFixed(input.interval.rps)} req/s, p95 ${p95(input)}`,
     `total:    ${input.totals.requests} reqs, ${failures(input)}` +
       (input.workflowsDone !== undefined && input.workflowsDone > 0 ? `, batches ${input.workflowsDone}` : ''),

@@ -14,6 +14,8 @@ import type { MetricsSnapshot, RequestStats, TrendStats } from '../metrics/types
 import { onlineSectionMetrics } from '../scenarios/online/report.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import { fmtDuration, fmtFixed, fmtMs, fmtNum, renderTable, type Align, type TableOptions } from './format.js';
+import { LOAD_SHAPE_COUNTERS, LOAD_SHAPE_TRENDS, renderScheduleSection } from './load-shape.js';
+import type { ScheduleReport } from '../engine/executors/types.js';
 
 export interface SummaryInput {
   snapshot: MetricsSnapshot;
@@ -25,6 +27,8 @@ export interface SummaryInput {
   width?: number;
   /** the run was interrupted: the verdict line says so (a partial run is never a pass) */
   interrupted?: boolean;
+  /** the open model's schedule (requested vs achieved), for the Load shape section */
+  schedule?: ScheduleReport;
 }
 
 /** Status order of a batch's lifecycle, for the time-in-status rows. */
@@ -43,6 +47,7 @@ export function renderSummary(input: SummaryInput): string {
     renderBatchSection(snapshot, { width }),
     renderTrendsSection(snapshot, { width }),
     renderCountersSection(snapshot),
+    renderScheduleSection(input.schedule, snapshot),
     ...(input.extraSections ?? []),
     renderThresholdsSection(thresholds),
   ];
@@ -145,7 +150,7 @@ export function renderBatchSection(snapshot: MetricsSnapshot, opts: TableOptions
 
 /** Every trend neither the batch section nor the online sections show (output_tokens ...), by name. */
 export function renderTrendsSection(snapshot: MetricsSnapshot, opts: TableOptions = {}): string {
-  const shown = new Set([...batchTrends(snapshot).map((t) => t.name), ...onlineSectionMetrics(snapshot).trends]);
+  const shown = new Set([...batchTrends(snapshot).map((t) => t.name), ...onlineSectionMetrics(snapshot).trends, ...LOAD_SHAPE_TRENDS]);
   const rest = Object.values(snapshot.trends)
     .filter((t) => !shown.has(t.name))
     .sort((a, b) => cmp(a.name, b.name));
@@ -157,7 +162,7 @@ export function renderTrendsSection(snapshot: MetricsSnapshot, opts: TableOption
 export function renderCountersSection(snapshot: MetricsSnapshot): string {
   const online = onlineSectionMetrics(snapshot).counters;
   const rest = Object.entries(snapshot.counters)
-    .filter(([k]) => !isBatchCounter(k) && !online.has(k))
+    .filter(([k]) => !isBatchCounter(k) && !online.has(k) && !LOAD_SHAPE_COUNTERS.has(k))
     .sort(([a], [b]) => cmp(a, b));
   if (rest.length === 0) return '';
   const w = Math.max(...rest.map(([k]) => k.length));

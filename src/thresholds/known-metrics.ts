@@ -20,6 +20,9 @@ const EXACT = new Set([
   'dropped_iterations', 'scenario_errors', 'invalid_samples',
   // connections
   'connections_opened', 'connect_time',
+  // load shapes: the open model's schedule, goodput (--slo), a sweep's verdict
+  'iterations_scheduled', 'dropped_iterations_ratio', 'schedule_lag', 'schedule_warnings',
+  'goodput', 'goodput_ratio', 'slo_requests', 'slo_met', 'max_sustainable_rate',
 ]);
 
 const PREFIXES = [
@@ -34,4 +37,4 @@ export function isKnownMetric(metric: string): boolean {
 }
 
 export const KNOWN_METRICS_HINT =
-  "a request name such as 'POST /v1/files [upload]', http_req_duration, http_req_duration_nonstream, errors, http_reqs, integrity, batch_turnaround, batch_status:<status>, ttft, itl, tokens_per_second, overhead, or a counter";
+  "a request name such as 'POST /v1/files [upload]', http_req_duration, http_req_duration_nonstream, errors, http_reqs, integrity, batch_turnaround, batch_status:<status>, ttft, itl, tokens_per_second, overhead, goodput, goodput_ratio, dropped_iterations_ratio, max_sustainable_rate, or a counter";

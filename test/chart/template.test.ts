@@ -26,6 +26,8 @@ function sampleValue(spec: OptionSpec): string | number {
       if (spec.pattern?.startsWith('^https?')) return `http://${spec.key.toLowerCase()}.svc:4000`;
       if (spec.key === 'basePath') return '/ai/v1';
       if (spec.key === 'scenario') return 'chat:3,batch:1';
+      if (spec.key === 'stages') return '30s:10,1m:0';
+      if (spec.key === 'slo') return 'ttft<=500ms';
       return `sample-${spec.key}`;
   }
 }
@@ -156,8 +158,8 @@ describe('defaults', () => {
 });
 
 describe('presets', () => {
-  const presetDeadline = { smoke: 120, medium: 300, stress: 600 } as const;
-  for (const preset of ['smoke', 'medium', 'stress'] as const) {
+  const presetDeadline = { smoke: 120, medium: 300, stress: 600, soak: 1800 } as const;
+  for (const preset of ['smoke', 'medium', 'stress', 'soak'] as const) {
     it(`${preset}: passes --preset and leaves users/rate/time/data to it; deadline from the preset`, () => {
       const r = helmTemplate({ preset });
       const a = args(r);
@@ -185,6 +187,19 @@ describe('presets', () => {
       expectStringArgs(r);
     });
   }
+
+  it('stages set the run time, and so the deadline: their durations added', () => {
+    const r = helmTemplate({ run: { stages: '30s:10,2m:100, 1m30s:0', rate: 5 } });
+    expect(flag(args(r), '--stages')).toBe('30s:10,2m:100, 1m30s:0');
+    expect(job(r).spec.activeDeadlineSeconds).toBe(30 + 120 + 90 + 30 + 300);
+  });
+
+  it('a sweep needs an explicit deadline (its length depends on what it finds)', () => {
+    expect(() => helmTemplate({ run: { sweep: 10, scenario: 'chat' } })).toThrow(/set job.activeDeadlineSeconds/);
+    const r = helmTemplate({ run: { sweep: 10, scenario: 'chat', stepTime: '20s' }, job: { activeDeadlineSeconds: 3600 } });
+    expect(flag(args(r), '--sweep')).toBe('10');
+    expect(job(r).spec.activeDeadlineSeconds).toBe(3600);
+  });
 });
 
 describe('every run option is settable', () => {
@@ -210,7 +225,8 @@ describe('every run option is settable', () => {
     Object.assign(run, { pollJitter: false, onlySummary: true, defaultThresholds: false });
     run.thresholds = ['POST /v1/files [upload]: p(99)<800', 'errors: rate<0.02'];
     run.extraArgs = ['--api-key-header', 'X-Key'];
-    const r = helmTemplate({ run });
+    // a sweep needs an explicit deadline
+    const r = helmTemplate({ run, job: { activeDeadlineSeconds: 600 } });
     const a = args(r);
     for (const [key, [f, , expected]] of Object.entries(table)) expect(flag(a, f), key).toBe(expected);
     expect(a).toContain('--no-poll-jitter');

@@ -25,7 +25,7 @@ describe('bad input: one line, exit 2, before any request', () => {
     ['invalid JSONL', () => ['--data', file('bad.jsonl', `${line('a')}\n{oops\n`)], /line 2: not valid JSON/],
     ['empty file', () => ['--data', file('empty.jsonl', '')], /is empty/],
     ['mixed urls', () => ['--data', file('mixed.jsonl', `${line('a')}\n${line('b', '/v1/embeddings')}\n`)], /line 2: url \/v1\/embeddings differs/],
-    ['unknown preset', () => ['--preset', 'extreme'], /--preset: expected one of smoke, medium, stress, got 'extreme'/],
+    ['unknown preset', () => ['--preset', 'extreme'], /--preset: expected one of smoke, medium, stress, soak, got 'extreme'/],
     ['bad duration', () => ['--run-time', '5 minutes'], /--run-time: expected a duration such as 90s, 2m or 1h30m, got '5 minutes'/],
     ['bad threshold', () => ['--threshold', 'p95 under 800'], /--threshold: /],
     ['bad threshold operator', () => ['--threshold', 'errors: rate=>0.1'], /--threshold: /],

@@ -98,7 +98,7 @@ describe('resolveRunConfig', () => {
     [{ users: 'ten' }, /^--users: expected a whole number, got 'ten'/],
     [{ scenario: 'video' }, /^--scenario: unknown scenario 'video'/],
     [{ verify: 'both' }, /^--verify: expected one of random, metadata, content, got 'both'/],
-    [{ preset: 'huge' }, /^--preset: expected one of smoke, medium, stress, got 'huge'/],
+    [{ preset: 'huge' }, /^--preset: expected one of smoke, medium, stress, soak, got 'huge'/],
     [{ users: '0x10' }, /^--users: expected a whole number, got '0x10'/],
     [{ rate: 'Infinity' }, /^--rate: expected a decimal number/],
     [{ runTime: '99999999h' }, /^--run-time: must be at most 24d/],

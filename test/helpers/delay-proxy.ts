@@ -17,7 +17,8 @@ export interface DelayProxy {
 export interface DelayProxyOptions {
   /** upstream origin, e.g. http://127.0.0.1:4010 */
   upstream: string;
-  delayMs: number;
+  /** the delay of every request, or of the n-th (0-based, in arrival order) */
+  delayMs: number | ((n: number) => number);
   /** header the proxy adds to each response with the time it held the request, like LiteLLM's */
   overheadHeader?: string;
 }
@@ -25,9 +26,12 @@ export interface DelayProxyOptions {
 export async function startDelayProxy(opts: DelayProxyOptions): Promise<DelayProxy> {
   const upstream = new URL(opts.upstream);
   let forwarded = 0;
+  let arrived = 0;
+  const delayOf = typeof opts.delayMs === 'number' ? () => opts.delayMs as number : opts.delayMs;
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
+    const delay = delayOf(arrived++);
     setTimeout(() => {
       forwarded++;
       // what the proxy itself added before forwarding (the delay, plus timer lateness)
@@ -52,7 +56,7 @@ export async function startDelayProxy(opts: DelayProxyOptions): Promise<DelayPro
         else res.destroy();
       });
       req.pipe(up);
-    }, opts.delayMs);
+    }, delay);
   };
 
   const server = createServer(handle);

@@ -101,11 +101,14 @@ describe('summary sections', () => {
     expect(resultLine([])).toBe('RESULT: PASS (no thresholds)');
   });
 
-  it('counters are sorted by name', () => {
+  it('counters are sorted by name (the open model\'s starts are in the Load shape section)', () => {
     const r = new MetricsRecorder();
-    for (const name of ['zeta', 'alpha', 'iterations:chat', 'dropped_iterations']) r.count(name);
+    for (const name of ['zeta', 'alpha', 'iterations:chat', 'scenario_errors']) r.count(name);
+    r.count('dropped_iterations', 3);
+    r.count('iterations_scheduled', 10);
     const names = renderCountersSection(r.snapshot()).split('\n').slice(1).map((l) => l.split(/\s+/)[0]);
-    expect(names).toEqual(['alpha', 'dropped_iterations', 'iterations:chat', 'zeta']);
+    expect(names).toEqual(['alpha', 'iterations:chat', 'scenario_errors', 'zeta']);
+    expect(renderSummary({ snapshot: r.snapshot(), thresholds: [] })).toContain('Load shape\nstarts: 10 due, 7 started, 3 dropped (30.00%): no free worker under --users');
   });
 });
 

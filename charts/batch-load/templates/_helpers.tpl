@@ -103,8 +103,17 @@ as the tester's --run-time. Rounded up. Renders "0" for an empty value, fails on
 {{- if not (kindIs "invalid" .Values.job.activeDeadlineSeconds) }}
 {{- .Values.job.activeDeadlineSeconds | int }}
 {{- else }}
-{{- $presetRunTime := dict "smoke" 120 "medium" 300 "stress" 600 }}
+{{- $presetRunTime := dict "smoke" 120 "medium" 300 "stress" 600 "soak" 1800 }}
+{{- if not (or (kindIs "invalid" .Values.run.sweep) (eq (toString .Values.run.sweep) "")) }}
+{{- fail "run.sweep: a sweep's length depends on what it finds; set job.activeDeadlineSeconds (e.g. steps × (stepTime + warmup + stopTimeout) + 15 minutes for the probe)" }}
+{{- end }}
 {{- $run := include "batch-load.durationSeconds" (dict "name" "run.runTime" "value" .Values.run.runTime) | atoi }}
+{{- if .Values.run.stages }}
+{{- /* the stages set the run time: their durations (DURATION:TARGET, ...) added */}}
+{{- range $s := splitList "," (toString .Values.run.stages) }}
+{{- $run = add $run (include "batch-load.durationSeconds" (dict "name" "run.stages" "value" (regexReplaceAll ":[^:]*$" (trim $s) "")) | atoi) }}
+{{- end }}
+{{- end }}
 {{- if eq $run 0 }}
 {{- $run = index $presetRunTime .Values.preset }}
 {{- end }}
@@ -195,6 +204,13 @@ valueFlags:
   - ["waitMax", "--wait-max"]
   - ["rate", "--rate"]
   - ["iterations", "--iterations"]
+  - ["arrival", "--arrival"]
+  - ["burstiness", "--burstiness"]
+  - ["stages", "--stages"]
+  - ["sweep", "--sweep"]
+  - ["stepTime", "--step-time"]
+  - ["warmup", "--warmup"]
+  - ["slo", "--slo"]
   - ["scenario", "--scenario"]
   - ["retry429", "--retry-429"]
   - ["requestTimeout", "--request-timeout"]
@@ -223,6 +239,7 @@ valueFlags:
   - ["progressInterval", "--progress-interval"]
   - ["runId", "--run-id"]
 switchFlags:
+  - ["refine", "--refine"]
   - ["pollJitter", "--poll-jitter"]
   - ["compareOnline", "--compare-online"]
   - ["stream", "--stream"]

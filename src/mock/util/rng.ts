@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createRandom } from '../../engine/random.js';
 
 /** A seeded pseudo-random source: `next()` returns a float in [0, 1). */
 export interface Rng {
@@ -6,20 +7,11 @@ export interface Rng {
 }
 
 /**
- * mulberry32: tiny, fast and good enough for fault draws and jitter.
- * Deterministic for a given seed, which is what `--seed` promises.
+ * The run's one generator (engine/random.ts, mulberry32): deterministic for a given seed, which
+ * is what `--seed` promises, and the same stream the tester draws from for the same seed.
  */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  return {
-    next(): number {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
+  return { next: createRandom(seed) };
 }
 
 /** Derives independent streams from one seed, so fault draws don't shift when jitter settings change. */

@@ -169,6 +169,19 @@ export function sweepCharts(sweep: SweepSection, idPrefix = 'sweep'): ChartSpec[
   if (byRequested.some((s) => s.goodput !== undefined)) {
     rates.push({ label: 'goodput', color: color(2), points: true, values: byRequested.map((s) => r5(s.goodput)) });
   }
+  if (sweep.axis === 'batches') {
+    // batch capacity: lines/s and batch times against batches in flight
+    const times: ChartSeries[] = [
+      { label: 'turnaround p50', color: color(2), points: true, values: byRequested.map((s) => r5(s.turnaroundP50Ms)) },
+      { label: 'turnaround p95', color: color(3), points: true, values: byRequested.map((s) => r5(s.turnaroundP95Ms)) },
+    ];
+    if (byRequested.some((s) => s.queueP95Ms !== undefined)) times.push({ label: 'queue p95', color: color(4), points: true, values: byRequested.map((s) => r5(s.queueP95Ms)) });
+    const x = { kind: 'linear' as const, label: 'batches in flight', values: byRequested.map((s) => r5(s.requestedRate) ?? 0) };
+    return [
+      { id: `${idPrefix}-lines`, title: 'Completed lines/s vs batches in flight', x, yLabel: 'lines/s', series: [{ label: 'lines/s', color: color(0), points: true, values: byRequested.map((s) => r5(s.linesPerSecond ?? s.achievedRate)) }] },
+      { id: `${idPrefix}-turnaround`, title: 'Batch turnaround vs batches in flight', x, yLabel: 'ms', series: times },
+    ];
+  }
   return [
     {
       id: `${idPrefix}-latency`,

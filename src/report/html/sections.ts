@@ -10,8 +10,10 @@ import type { BurstSection } from '../burst.js';
 import { fmtDuration, fmtNum } from '../format.js';
 import { scrubSecrets, type JsonReport } from '../json.js';
 import { resultLine, thresholdCondition, thresholdObserved } from '../summary.js';
-import type { SweepSection } from '../sweep.js';
+import type { SweepSection, SweepStep } from '../sweep.js';
 import { escapeHtml, maskCredentials } from './escape.js';
+import { describeShape } from '../load-shape.js';
+import type { RunConfig } from '../../config/types.js';
 
 /** A table cell: text (escaped here) with an optional class. */
 export type Cell = string | { text: string; cls?: string; title?: string };
@@ -48,6 +50,7 @@ interface ConfigView {
   target?: { host?: string; basePath?: string; embedded?: boolean };
   scenarios?: Array<{ name?: string; weight?: number }>;
   users?: number;
+  spawnRate?: number;
   arrivalRate?: number;
 }
 
@@ -63,7 +66,8 @@ export function headerBlock(report: JsonReport): string {
     ['run', report.runId],
     ['target', target ? maskCredentials(target) : undefined],
     ['scenarios', mix],
-    ['load', c.arrivalRate ? `${c.arrivalRate}/s open model, max ${c.users} in flight` : c.users ? `${c.users} users` : undefined],
+    // the shape as the run announced it (closed, open, stages, sweep); older reports: what they carry
+    ['load', typeof c.users === 'number' && typeof c.spawnRate === 'number' ? describeShape(c as unknown as RunConfig) : c.users ? `${c.users} users` : undefined],
     ['time', `${report.startedAt} .. ${report.endedAt} (${fmtDuration(report.metrics.elapsedSeconds)})`],
     ['batch-load', report.version],
   ];
@@ -207,14 +211,22 @@ export function batchLifecycle(batches: BatchTimeline[] | undefined): string {
 
 export function sweepTable(sweep: SweepSection): string {
   const opt = (v: number | undefined, f: (x: number) => string) => (v === undefined ? '-' : f(v));
-  const table = htmlTable(
-    ['requested /s', 'achieved /s', 'p50 ms', 'p95 ms', 'TTFT p95 ms', 'goodput /s', 'error %'],
-    [...sweep.steps]
-      .sort((a, b) => a.requestedRate - b.requestedRate)
-      .map((s) => [rate(s.requestedRate), rate(s.achievedRate), ms(s.p50Ms), ms(s.p95Ms), opt(s.ttftP95Ms, ms), opt(s.goodput, rate), opt(s.errorRate, pct)]),
-  );
+  const verdict = (s: SweepStep) => (s.passed === undefined ? '-' : s.passed ? '✓' : '✗');
+  const batches = sweep.axis === 'batches';
+  const table = batches
+    ? htmlTable(
+        ['batches in flight', 'lines/s', 'turnaround p50 ms', 'turnaround p95 ms', 'queue p95 ms', 'error %', 'thresholds'],
+        sweep.steps.map((s) => [fmtNum(s.batchesInFlight ?? s.requestedRate), opt(s.linesPerSecond ?? s.achievedRate, rate), opt(s.turnaroundP50Ms, ms), opt(s.turnaroundP95Ms, ms), opt(s.queueP95Ms, ms), opt(s.errorRate, pct), verdict(s)]),
+      )
+    : htmlTable(
+        ['step', 'requested /s', 'achieved /s', 'p50 ms', 'p95 ms', 'TTFT p95 ms', 'goodput /s', 'error %', 'thresholds'],
+        [...sweep.steps]
+          .sort((a, b) => a.requestedRate - b.requestedRate)
+          .map((s) => [s.kind ?? '-', rate(s.requestedRate), rate(s.achievedRate), ms(s.p50Ms), ms(s.p95Ms), opt(s.ttftP95Ms, ms), opt(s.goodput, rate), opt(s.errorRate, pct), verdict(s)]),
+      );
+  const unit = batches ? ' lines/s' : '/s';
   const facts = [
-    sweep.maxSustainableRate !== undefined ? `Maximum sustainable rate: <b>${escapeHtml(rate(sweep.maxSustainableRate))}/s</b>` : '',
+    sweep.maxSustainableRate !== undefined ? `Maximum sustainable rate: <b>${escapeHtml(rate(sweep.maxSustainableRate))}${unit}</b>` : '',
     sweep.slo && sweep.slo.length > 0 ? `Goodput counts requests meeting: ${escapeHtml(sweep.slo.join(', '))}` : '',
   ].filter(Boolean);
   return `${facts.map((f) => `<p>${f}</p>`).join('')}${table}`;

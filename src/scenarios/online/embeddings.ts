@@ -1,5 +1,6 @@
 /** `embeddings`: one POST /v1/embeddings per iteration (one string or a list of inputs). */
 import type { RunConfig } from '../../config/types.js';
+import { sloJudge } from '../../metrics/goodput.js';
 import type { IterationOutcome, Scenario, ScenarioContext } from '../types.js';
 import { checkEmbeddings } from './checks.js';
 import { embeddingInputCount, embeddingsBody } from './payloads.js';
@@ -12,6 +13,7 @@ export function createEmbeddingsScenario(config: RunConfig): Scenario {
   });
   const headers = new HeaderCache(JSON_HEADERS);
   const overheadHeader = config.target.overheadHeader.toLowerCase();
+  const slo = sloJudge(config.slo);
   const expect = {
     count: Math.max(1, embeddingInputCount(config.payload)),
     dimensions: config.payload.dimensions,
@@ -26,6 +28,7 @@ export function createEmbeddingsScenario(config: RunConfig): Scenario {
         return checkEmbeddings(await res.body.json(), expect);
       },
     );
+    slo?.judge(ctx.recorder, { ok: out.ok, e2eMs: out.durationMs });
     if (!out.ok) return { ok: false, reason: out.error };
     if (!v.baseline) recordOverheadHeader(ctx.recorder, header);
     return { ok: true };

@@ -5,6 +5,7 @@
  * the proxy's overhead header is recorded for proxied requests.
  */
 import type { RunConfig } from '../../config/types.js';
+import { sloJudge } from '../../metrics/goodput.js';
 import type { HttpResponseView } from '../../http/client.js';
 import type { IterationOutcome, Scenario, ScenarioContext } from '../types.js';
 import type { OnlineScenario } from './hosts.js';
@@ -34,6 +35,7 @@ export function createGenerationScenario(config: RunConfig, endpoint: Generation
   const jsonHeaders = new HeaderCache(JSON_HEADERS);
   const sseHeaders = new HeaderCache(SSE_HEADERS);
   const overheadHeader = config.target.overheadHeader.toLowerCase();
+  const slo = sloJudge(config.slo);
 
   async function runOnce(ctx: ScenarioContext, v: Variant): Promise<IterationOutcome> {
     let header: string | string[] | undefined;
@@ -53,11 +55,23 @@ export function createGenerationScenario(config: RunConfig, endpoint: Generation
         return endpoint.checkJson(await res.body.json());
       },
     );
-    if (!out.ok) return { ok: false, reason: out.error };
     const rec = ctx.recorder;
+    if (!out.ok) {
+      slo?.judge(rec, { ok: false, e2eMs: out.durationMs });
+      return { ok: false, reason: out.error };
+    }
     const value = out.value;
-    if (typeof value === 'object') recordStream(rec, v.metrics, value.timer, value.usageTokens);
-    else if (value !== undefined) recordOutputTokens(rec, v.metrics, value, 'usage', out.durationMs);
+    if (typeof value === 'object') {
+      recordStream(rec, v.metrics, value.timer, value.usageTokens);
+      if (slo) {
+        const t = value.timer;
+        const tokens = value.usageTokens ?? t.deltas;
+        slo.judge(rec, { ok: true, ttftMs: t.ttftMs, tpotMs: tokens > 1 ? (t.e2eMs - t.ttftMs) / (tokens - 1) : undefined, e2eMs: t.e2eMs });
+      }
+    } else {
+      if (value !== undefined) recordOutputTokens(rec, v.metrics, value, 'usage', out.durationMs);
+      slo?.judge(rec, { ok: true, e2eMs: out.durationMs });
+    }
     if (!v.baseline) recordOverheadHeader(rec, header);
     return { ok: true };
   }
