@@ -34,6 +34,8 @@ import { computeOverhead } from '../scenarios/online/overhead.js';
 import type { MockStats } from '../mock/index.js';
 import { Retry429, type HttpCaller } from '../http/retry.js';
 import { BatchTimelineLog, type BatchTimeline } from '../report/batch-timeline.js';
+import { BatchesInFlight } from '../scenarios/batch/in-flight.js';
+import { isBatchScenario } from '../config/scenario-mix.js';
 import type { CompareOnlineSection } from '../scenarios/batch/compare-online.js';
 import { runCompareOnline } from './compare-online.js';
 import { TimeSeries, type TimeSeriesPoint } from '../report/timeseries.js';
@@ -151,7 +153,9 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     else forgetKey = redactor.addScoped(key);
     const authHeaders: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
     const batchTimelines = new BatchTimelineLog();
-    const scenarios = createScenarios(config, apiBase, { batchTimelines });
+    const batchesInFlight = new BatchesInFlight();
+    const scenarios = createScenarios(config, apiBase, { batchTimelines, batchesInFlight });
+    const hasBatches = config.scenarios.some((s) => isBatchScenario(s.name));
     // --retry-429: every scenario's calls go through the retry layer; waits end at the hard stop
     let retryDeadline = Number.POSITIVE_INFINITY;
     const retry = config.retry429 > 0 ? { maxRetries: config.retry429, recorder: sink, signal: aborted.signal, deadlineMs: () => retryDeadline } : undefined;
@@ -244,6 +248,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
           // the open model's own count of starts; else iterations started per second
           rate: shape.rate ?? (interval.seconds > 0 ? starts / interval.seconds : 0),
           targetRate: shape.target.rate,
+          ...(hasBatches ? { batchesInFlight: batchesInFlight.snapshot() } : {}),
         });
       } catch (err) {
         log(`time series failed: ${(err as Error).message}`);
