@@ -2,7 +2,6 @@
 import { needsDataFile } from '../config/scenario-mix.js';
 import type { RunConfig } from '../config/types.js';
 import { runBurst, parseMinSuccess, type BurstScenarioName } from '../engine/burst.js';
-import { startEmbeddedTarget } from '../engine/embedded-target.js';
 import { redactor } from '../http/redact.js';
 import { buildBurstJsonReport } from '../report/burst.js';
 import { writeJsonReport } from '../report/json.js';
@@ -39,7 +38,7 @@ export async function runBurstCommand(config: RunConfig, args: BurstArgs, io: Cl
     scenario = only;
   }
 
-  const mock = config.target.embedded ? await startEmbeddedTarget(config.auth) : undefined;
+  const mock = config.target.embedded ? await (await import('../engine/embedded-target.js')).startEmbeddedTarget(config.auth) : undefined;
   const target = mock ? { ...config, target: { ...config.target, host: mock.url } } : config;
   if (mock) io.stdout.write(`No --host given: running against the embedded mock server at ${mock.url} (batch-load mock)\n`);
   try {

@@ -2,8 +2,7 @@
 import type { Argv } from 'yargs';
 import { ConfigError } from '../config/errors.js';
 import { checkOutputPath } from '../config/output-paths.js';
-import { generateBatchFile, type DataEndpoint } from '../data/generate.js';
-import { parseLengthSpec } from '../data/lengths.js';
+import type { DataEndpoint } from '../data/generate.js';
 import { addOptions, rawFromArgv } from '../options/cli.js';
 import { DATA_OPTIONS } from '../options/data-options.js';
 import { defaultOf, readValues } from '../options/read.js';
@@ -18,6 +17,8 @@ export function dataCommandBuilder<T>(y: Argv<T>) {
 }
 
 export async function runData(argv: Record<string, unknown>, io: CliIO): Promise<number> {
+  // loaded here: a run does not load the generator
+  const [{ generateBatchFile }, { parseLengthSpec }] = await Promise.all([import('../data/generate.js'), import('../data/lengths.js')]);
   try {
     const { raw, labels } = rawFromArgv(argv, DATA_OPTIONS, io.env);
     const v = readValues(DATA_OPTIONS, raw, { labels }) as Record<string, unknown>;

@@ -10,7 +10,7 @@ import { RUN_OPTIONS } from '../options/run-options.js';
 import { EXIT, exitCodeHelp } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { installSignalHandlers } from './signals.js';
-import { mockCommandBuilder } from './mock-command.js';
+import { MOCK_OPTIONS } from '../options/mock-options.js';
 import { serveCommandBuilder } from './serve-command.js';
 import { dataCommandBuilder } from './data-command.js';
 import { compareCommandBuilder, reportCommandBuilder } from './report-command.js';
@@ -52,7 +52,8 @@ export async function main(argv: string[], ioOverride?: CliIO): Promise<number> 
       .command(
         'mock',
         'Run the OpenAI-compatible mock server',
-        (c) => mockCommandBuilder(c),
+        // the mock's flags come from its option table: its code loads only when it runs
+        (c) => addOptions(c, MOCK_OPTIONS),
         async (a) => {
           const { runMock } = await import('./mock-command.js');
           exitCode = await runMock(a as Record<string, unknown>, io);

@@ -20,7 +20,6 @@ import { ProgressReporter, renderRunReport, VERSION, writeRunOutputs, writeRunOu
 import { onCrashWrite } from './crash.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import { runBurstCommand } from './burst-command.js';
 import { describeShape } from '../report/load-shape.js';
 
 /** Flags that do not apply to burst mode: refused rather than silently ignored. */
@@ -40,6 +39,9 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO, sc
     }
   }
   const { raw, labels } = rawFromArgv(argv, RUN_OPTIONS, io.env);
+  if (raw.connections !== undefined && raw.rate === undefined && raw.burst === undefined) {
+    err('note: --connections sizes the open model’s pool (--rate); in the closed model each user has its own connection');
+  }
   let config: RunConfig;
   try {
     config = await loadRunConfig(raw, { env: io.env, cwd: io.cwd, labels });
@@ -59,6 +61,7 @@ export async function runRunCommand(argv: Record<string, unknown>, io: CliIO, sc
       err(`--burst: --${unsupported} is not supported in burst mode (burst prints its own per-request lines and stats, writes --json, and exits 1 below --min-success)`);
       return EXIT.USAGE;
     }
+    const { runBurstCommand } = await import('./burst-command.js');
     return runBurstCommand(config, { burst: raw.burst, minSuccess: raw.minSuccess, scenario: raw.scenario }, io);
   }
   let scale: ScaleOptions | undefined;

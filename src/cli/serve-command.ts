@@ -10,8 +10,7 @@ import { redactor } from '../http/redact.js';
 import { addOptions, rawFromArgv } from '../options/cli.js';
 import { defaultOf, readValues } from '../options/read.js';
 import { SERVE_OPTIONS } from '../options/serve-options.js';
-import { createServeLog } from '../serve/log.js';
-import { startServeServer, type ServeServer } from '../serve/server.js';
+import type { ServeServer } from '../serve/server.js';
 import type { CliIO } from './io.js';
 
 export const TOKEN_ENV = 'LOAD_TEST_BEARER_TOKEN';
@@ -64,6 +63,8 @@ export async function runServe(argv: Record<string, unknown>, io: CliIO): Promis
   const bind = values.bind.trim() || '127.0.0.1';
   if (token.length < 16) err(`warning: ${TOKEN_ENV} is shorter than 16 characters`);
 
+  // loaded here: the orchestrator's code is not loaded unless `serve` runs
+  const [{ startServeServer }, { createServeLog }] = await Promise.all([import('../serve/server.js'), import('../serve/log.js')]);
   let server: ServeServer;
   try {
     server = await startServeServer({

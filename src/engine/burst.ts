@@ -6,10 +6,9 @@
  */
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { Agent } from 'undici';
 import { resolveAgainstOrigin } from '../config/target.js';
 import type { DataScenarioName, RunConfig, ScenarioName } from '../config/types.js';
-import { HttpClient, type CallOutcome, type HttpRequestSpec, type HttpResponseView } from '../http/client.js';
+import { HttpClient, type CallOutcome, type HttpCaller, type HttpRequestSpec, type HttpResponseView } from '../http/client.js';
 import { redactor } from '../http/redact.js';
 import { MetricHistogram } from '../metrics/histogram.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
@@ -70,12 +69,14 @@ const ONLINE_FACTORIES: Record<BurstScenarioName, (c: RunConfig) => Scenario> = 
   health: createHealthScenario,
 };
 
-/** A client that remembers the outcome of its last request (status for the per-user line). */
-class CapturingClient extends HttpClient {
+/** A user's client that remembers the outcome of its last request (status for the per-user line). */
+class CapturingCaller implements HttpCaller {
   last?: CallOutcome<unknown>;
 
-  override async call<T>(spec: HttpRequestSpec, read: (res: HttpResponseView) => Promise<T>): Promise<CallOutcome<T>> {
-    const outcome = await super.call(spec, read);
+  constructor(private readonly http: HttpCaller) {}
+
+  async call<T>(spec: HttpRequestSpec, read: (res: HttpResponseView) => Promise<T>): Promise<CallOutcome<T>> {
+    const outcome = await this.http.call(spec, read);
     this.last = outcome;
     return outcome;
   }
@@ -87,21 +88,14 @@ export async function runBurst(config: RunConfig, opts: BurstOptions): Promise<B
   const minSuccess = opts.minSuccess ?? DEFAULT_MIN_SUCCESS;
   const scenario = typeof opts.scenario === 'object' ? opts.scenario : ONLINE_FACTORIES[opts.scenario ?? 'chat'](config);
   const recorder = new MetricsRecorder();
-  const dispatcher = new Agent({
-    // every burst request gets its own socket: "at once" means no queueing in the pool
-    connections: Math.max(config.connections, n + 1),
-    keepAliveTimeout: 10_000,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  });
-  const newClient = () =>
-    new CapturingClient({ recorder, requestTimeoutMs: config.requestTimeoutMs, connections: n + 1, signal: opts.signal, dispatcher });
+  // every burst user owns its connection: "at once" means no queueing for a socket
+  const client = new HttpClient({ recorder, requestTimeoutMs: config.requestTimeoutMs, connections: 1, signal: opts.signal });
   const random = createRandom(config.seed);
   // every in-flight request listens on the interrupt signal: N at once is more than 10
   if (opts.signal) setMaxListeners(0, opts.signal);
 
   const runOne = async (userId: number, authHeaders: Record<string, string>): Promise<BurstLine> => {
-    const http = newClient();
+    const http = new CapturingCaller(client.forUser(userId));
     const ctx: ScenarioContext = {
       userId,
       iteration: 1,
@@ -142,7 +136,7 @@ export async function runBurst(config: RunConfig, opts: BurstOptions): Promise<B
     let authHeaders: Record<string, string>;
     try {
       const keyUrl = resolveAgainstOrigin(config.target.host, config.auth.apiKeyEndpoint);
-      const key = await new SharedApiKey(newClient(), config.auth, keyUrl).get();
+      const key = await new SharedApiKey(client, config.auth, keyUrl).get();
       redactor.add(key);
       authHeaders = { authorization: `Bearer ${key}` };
     } catch (err) {
@@ -201,7 +195,7 @@ export async function runBurst(config: RunConfig, opts: BurstOptions): Promise<B
       metrics: recorder.snapshot(),
     };
   } finally {
-    await dispatcher.destroy().catch(() => undefined);
+    await client.close(true).catch(() => undefined);
   }
 }
 

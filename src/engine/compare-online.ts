@@ -12,14 +12,14 @@ import { performance } from 'node:perf_hooks';
 import type { RunConfig } from '../config/types.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import { compareSection, type CompareOnlineSection } from '../scenarios/batch/compare-online.js';
-import { startEmbeddedTarget } from './embedded-target.js';
 import type { RunHooks, RunResult } from './runner.js';
 
 export async function runCompareOnline(config: RunConfig, hooks: RunHooks, run: (config: RunConfig, hooks: RunHooks) => Promise<RunResult>): Promise<RunResult> {
   const input = config.batch;
   if (!input) throw new Error('--compare-online needs a data file');
   const recorder = hooks.recorder ?? new MetricsRecorder();
-  const mock = config.target.embedded ? await startEmbeddedTarget(config.auth) : undefined;
+  // the mock's code is loaded only when a run uses it (no --host)
+  const mock = config.target.embedded ? await (await import('./embedded-target.js')).startEmbeddedTarget(config.auth) : undefined;
   try {
     const target = mock ? { ...config.target, host: mock.url, embedded: false } : config.target;
     const base: RunConfig = { ...config, target, waitMinMs: 0, waitMaxMs: 0, batchRun: { ...config.batchRun, compareOnline: false } };

@@ -20,7 +20,6 @@ import type { ThresholdResult } from '../thresholds/types.js';
 import { makeContext, makeThink, thinkDuration, type RunSignals } from './context.js';
 import { LoadGauge, type LoadFigures } from './load-gauge.js';
 import type { WorkerReport } from '../workers/report.js';
-import { startEmbeddedTarget } from './embedded-target.js';
 import { createExecutor, type Executor, type ExecutorContext, type ExecutorState, type ScheduleReport } from './executors/index.js';
 import { derivedMetrics } from './derived.js';
 import { StepRecorder } from './step-recorder.js';
@@ -31,9 +30,12 @@ import { createRandom, weightedPicker } from './random.js';
 import { assertReachable } from './reachability.js';
 import { SharedApiKey } from './shared-key.js';
 import { sleep } from './sleep.js';
+import { warmStart } from './warm-start.js';
 import type { MockStats } from '../mock/index.js';
 import { Retry429, type HttpCaller } from '../http/retry.js';
 import { BatchTimelineLog, type BatchTimeline } from '../report/batch-timeline.js';
+import { BatchesInFlight } from '../scenarios/batch/in-flight.js';
+import { isBatchScenario } from '../config/scenario-mix.js';
 import type { CompareOnlineSection } from '../scenarios/batch/compare-online.js';
 import { runCompareOnline } from './compare-online.js';
 import { TimeSeries, type TimeSeriesPoint } from '../report/timeseries.js';
@@ -55,6 +57,8 @@ export interface ProgressInfo {
   interval: IntervalStats;
   totals: { requests: number; failures: number };
   workflowsDone: number;
+  /** batch scenarios: batches per status now (all workers' for a scale-out run) */
+  batchesInFlight?: Record<string, number>;
   /** the per-name stats so far, without histograms (built only when called: the TTY block) */
   snapshot: () => MetricsSnapshot;
   /** the last tick, at the end of the run: its interval is the rest since the previous tick */
@@ -144,7 +148,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
   // (a key the run creates is registered for the process: see below)
   const forgetSecrets = [redactor.addScoped(input.auth.apiKey), redactor.addScoped(input.auth.basicAuthPassword)];
 
-  const mock = input.target.embedded ? await startEmbeddedTarget(input.auth, hooks.embeddedListen) : undefined;
+  // the mock's code is loaded only when a run uses it (no --host)
+  const mock = input.target.embedded ? await (await import('./embedded-target.js')).startEmbeddedTarget(input.auth, hooks.embeddedListen) : undefined;
   const config: RunConfig = mock ? { ...input, target: { ...input.target, host: mock.url } } : input;
   const apiBase = apiBaseFor(config.target, config.target.host);
 
@@ -177,6 +182,9 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       const hosts = [config.target.host, ...Object.values(config.target.scenarioHosts), config.target.baselineHost];
       await assertReachable(hosts.filter((h): h is string => !!h));
     }
+    // before the clock starts: a warm request path and the first second's connections (not for
+    // a coordinator: its workers send the load and warm their own)
+    if (!hooks.remote) await warmStart(http, config, log, aborted.signal);
     const keyUrl = resolveAgainstOrigin(config.target.host, config.auth.apiKeyEndpoint);
     const sharedKey = new SharedApiKey(http, config.auth, keyUrl);
     // a health-only run needs no key (GET /health is unauthenticated)
@@ -189,11 +197,22 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
     else forgetKey = redactor.addScoped(key);
     const authHeaders: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
     const batchTimelines = new BatchTimelineLog();
-    const scenarios = createScenarios(config, apiBase, { batchTimelines });
+    const batchesInFlight = new BatchesInFlight();
+    const scenarios = createScenarios(config, apiBase, { batchTimelines, batchesInFlight });
+    const hasBatches = config.scenarios.some((s) => isBatchScenario(s.name));
     // --retry-429: every scenario's calls go through the retry layer; waits end at the hard stop
     let retryDeadline = Number.POSITIVE_INFINITY;
-    const caller: HttpCaller =
-      config.retry429 > 0 ? new Retry429(http, { maxRetries: config.retry429, recorder: sink, signal: aborted.signal, deadlineMs: () => retryDeadline }) : http;
+    const retry = config.retry429 > 0 ? { maxRetries: config.retry429, recorder: sink, signal: aborted.signal, deadlineMs: () => retryDeadline } : undefined;
+    const withRetry = (inner: HttpCaller): HttpCaller => (retry ? new Retry429(inner, retry) : inner);
+    // the open model shares the pool; a closed-model user sends on its own connections
+    const caller = withRetry(http);
+    const userCallers: (HttpCaller | undefined)[] = [];
+    const callerOf = (userId: number): HttpCaller => (userCallers[userId] ??= withRetry(http.forUser(userId)));
+    // a closed-model user leaving (ramp-down) closes its connections, as a real client would
+    const onUserLeft = (userId: number): void => {
+      userCallers[userId] = undefined;
+      http.releaseUser(userId);
+    };
     const random = createRandom(config.seed);
 
     if (interrupted) throw new StartError('interrupted before the load started');
@@ -230,7 +249,8 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       const entry = pick();
       const scenario: Scenario = entry.scenario;
       const open = scheduledAtMs !== undefined;
-      const ctx = makeContext(config, caller, sink, authHeaders, signals, random, log, firstUserId + (userId - 1) * userIdStride, iteration, !open, open ? noThink : undefined);
+      const runUserId = firstUserId + (userId - 1) * userIdStride;
+      const ctx = makeContext(config, open ? caller : callerOf(userId), sink, authHeaders, signals, random, log, runUserId, iteration, !open, open ? noThink : undefined);
       if (open) ctx.scheduledAtMs = scheduledAtMs;
       sink.count(entry.started);
       try {
@@ -253,6 +273,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
       random,
       thinkMs: thinkDuration(shape, random),
       onBudgetSpent: budgetSpent,
+      onUserLeft,
       log,
       ...(hooks.arrivalPhase ? { arrivalPhase: hooks.arrivalPhase } : {}),
     });
@@ -276,6 +297,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
         interval,
         totals: recorder.totals(),
         workflowsDone: recorder.counter('workflows_completed') + recorder.counter('workflows_failed'),
+        ...(hasBatches ? { batchesInFlight: batchesInFlight.snapshot() } : {}),
         snapshot: liveSnapshot,
       };
     };
@@ -293,6 +315,7 @@ export async function runLoadTest(input: RunConfig, hooks: RunHooks = {}): Promi
           // the open model's own count of starts; else iterations started per second
           rate: p.rate ?? (interval.seconds > 0 ? starts / interval.seconds : 0),
           targetRate: p.target.rate,
+          ...(p.batchesInFlight ? { batchesInFlight: p.batchesInFlight } : {}),
         });
       } catch (err) {
         log(`time series failed: ${(err as Error).message}`);

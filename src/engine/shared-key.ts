@@ -7,7 +7,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { StartError } from '../config/errors.js';
 import type { AuthConfig } from '../config/types.js';
-import { readJson, type HttpClient } from '../http/client.js';
+import { readJson, type HttpCaller } from '../http/client.js';
 import { CheckFailure } from '../http/errors.js';
 
 /** The body the Locust batch suite sends; kept so admin endpoints that validate it accept ours. */
@@ -17,7 +17,7 @@ export class SharedApiKey {
   private pending?: Promise<string>;
 
   constructor(
-    private readonly http: HttpClient,
+    private readonly http: HttpCaller,
     private readonly auth: AuthConfig,
     /** absolute URL of the key endpoint */
     private readonly endpointUrl: string,

@@ -4,59 +4,79 @@
  * once: as a success, or as a failure with a stable name. It never throws for request-level
  * problems, so scenarios decide what to do with a failed step.
  *
+ * Connections follow the load model (connections.ts): `forUser(id)` gives a closed-model user
+ * its own connections; `call` on the client itself uses the shared pool (open model, requests
+ * outside any user), at most `connections` per origin.
+ *
  * Cost per request matters here (a load tester's own CPU caps the load it can make), so the
- * client talks to undici's dispatcher directly rather than through `request()`:
- *   - one small handler object per request (undici's controller interface: onRequestStart …
- *     onResponseError, pause/resume/abort on the controller), no AbortController, no Readable:
- *     the body is a ResponseBody that buffers chunks for `json()`/`text()`/`bytes()` or hands
- *     them out one by one to `for await` (SSE);
+ * transport is our own HTTP/1.1 over node:net/tls sockets (connections.ts, h1-parser.ts):
+ *   - a request is one write (head and body together) on its connection; a header object is
+ *     checked and serialized once (h1-request.ts); one small handler object per request, no
+ *     AbortController, no Readable: the body is a ResponseBody that buffers chunks for
+ *     `json()`/`text()`/`bytes()` or hands them out one by one to `for await` (SSE);
  *   - no timer per request: one sweep timer per client aborts requests past their deadline, so
  *     a timeout fires up to one sweep interval late (SWEEP_MAX_MS = 100 ms, or a tenth of the
  *     client's timeout when that is shorter, at least 10 ms); the failure is still named
  *     `timeout after <configured timeout>`;
  *   - one listener on the run signal for the whole client, which aborts every request in flight.
  */
-import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
 import type { Recorder } from '../metrics/types.js';
+import { ConnectionFactory, ConnectionPool, UserConnections, type Connection, type ConnectionOwner } from './connections.js';
 import { failureName } from './errors.js';
+import { headerBlock } from './h1-request.js';
 import { Exchange, targetOf, type ExchangeOwner, type InFlight } from './exchange.js';
+import type { HttpCaller } from './retry.js';
 import type { CallOutcome, HttpClientOptions, HttpRequestSpec, HttpResponseView } from './types.js';
 
+export type { HttpCaller } from './retry.js';
 export type { CallOutcome, HttpClientOptions, HttpMethod, HttpRequestSpec, HttpResponseView } from './types.js';
 export { ResponseBody, readAll, readJson, readLimited } from './response-body.js';
+
+/** Sockets a warm start opens at once (a burst of SYNs past the server's backlog would be dropped). */
+export const PRECONNECT_CONCURRENCY = 256;
+
+export interface PreconnectPlan {
+  /** origins (scheme://host:port) every user talks to */
+  origins: readonly string[];
+  /** closed model: users 1..users get their connections opened */
+  users: number;
+  /** open model: connections of the shared pool to open per origin */
+  pool: number;
+  /** at most this many sockets in all */
+  limit: number;
+  /** stop opening more after this long, ms */
+  budgetMs: number;
+  signal?: AbortSignal;
+}
+
+/** Opens `conns`, PRECONNECT_CONCURRENCY at a time, until done, `budgetMs` or `signal`. */
+async function openAll(conns: Connection[], budgetMs: number, signal?: AbortSignal): Promise<{ opened: number; failed: number }> {
+  const deadline = performance.now() + budgetMs;
+  let next = 0;
+  let opened = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (next < conns.length && performance.now() < deadline && !signal?.aborted) {
+      if (await conns[next++]!.preconnect()) opened++;
+      else failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PRECONNECT_CONCURRENCY, conns.length) }, worker));
+  return { opened, failed };
+}
 
 /** Coarsest timeout sweep; a client with a short timeout sweeps at a tenth of it (≥ 10 ms). */
 export const SWEEP_MAX_MS = 100;
 const SWEEP_MIN_MS = 10;
 
-/** Header objects found valid (scenarios build theirs once and reuse them). */
-const validHeaders = new WeakSet<object>();
-
-/**
- * The name of the first header undici would refuse (a value with CR/LF or a character past
- * U+00FF, a name that is no token). undici refuses such a request inside its connection pool,
- * which then takes that connection for busy and never uses it again, so the client checks first.
- */
-function invalidHeader(headers: Record<string, string> | undefined): string | undefined {
-  if (headers === undefined || validHeaders.has(headers)) return undefined;
-  for (const name of Object.keys(headers)) {
-    try {
-      validateHeaderName(name);
-      validateHeaderValue(name, headers[name]);
-    } catch {
-      return name;
-    }
-  }
-  validHeaders.add(headers);
-  return undefined;
-}
-
-export class HttpClient implements ExchangeOwner {
+export class HttpClient implements ExchangeOwner, HttpCaller {
   readonly recorder: Recorder;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly factory: ConnectionFactory;
+  /** the shared pool: open model, and requests made outside any user */
+  private readonly pool: ConnectionPool;
+  /** closed-model users by id */
+  private readonly users: (UserHttp | undefined)[] = [];
   private readonly timeoutMs: number;
   private readonly runSignal?: AbortSignal;
   private readonly inFlight = new Set<InFlight>();
@@ -81,16 +101,8 @@ export class HttpClient implements ExchangeOwner {
     this.sweepMs = Math.min(SWEEP_MAX_MS, Math.max(SWEEP_MIN_MS, Math.floor(this.timeoutMs / 10)));
     this.runSignal = opts.signal;
     this.runSignal?.addEventListener('abort', this.onRunAbort, { once: true });
-    this.ownsDispatcher = !opts.dispatcher;
-    this.dispatcher =
-      opts.dispatcher ??
-      new Agent({
-        connections: opts.connections,
-        keepAliveTimeout: 10_000,
-        // our own timeout sweep decides; undici's would fire with less precise names
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
+    this.factory = new ConnectionFactory(opts.recorder);
+    this.pool = new ConnectionPool(this.factory, opts.connections);
   }
 
   /** Requests started and not yet recorded. */
@@ -103,11 +115,68 @@ export class HttpClient implements ExchangeOwner {
     return this.sweepMs;
   }
 
+  /** A request on the shared pool. */
   call<T>(spec: HttpRequestSpec, read: (res: HttpResponseView) => Promise<T>): Promise<CallOutcome<T>> {
+    return this.send(this.pool, spec, read);
+  }
+
+  /** Closed-model user `userId`'s view of the client: its requests go on its own connections. */
+  forUser(userId: number): UserHttp {
+    let user = this.users[userId];
+    if (user === undefined) {
+      user = new UserHttp(this, new UserConnections(this.factory));
+      this.users[userId] = user;
+    }
+    return user;
+  }
+
+  /** A user left the run: its connections close once their requests are done. */
+  releaseUser(userId: number): void {
+    const user = this.users[userId];
+    if (user === undefined) return;
+    this.users[userId] = undefined;
+    user.connections.close(false);
+  }
+
+  /** Connections owned by users now (each reopens on demand if its server closed it). */
+  get userConnections(): number {
+    let n = 0;
+    for (const u of this.users) if (u !== undefined) n += u.connections.size;
+    return n;
+  }
+
+  /**
+   * Warm start: opens ahead of their first request the connections of users 1..`users` (closed
+   * model) and `pool` connections of the shared pool (open model), to each origin, at most
+   * `limit` in all, PRECONNECT_CONCURRENCY at a time, for at most `budgetMs`. What is not open
+   * by then opens on its first request. Resolves with the sockets opened and the attempts that
+   * failed (their first request fails or succeeds on its own).
+   */
+  async preconnect(plan: PreconnectPlan): Promise<{ opened: number; failed: number }> {
+    const conns: Connection[] = [];
+    for (const origin of plan.origins) conns.push(...this.pool.toPreconnect(origin, Math.min(plan.pool, plan.limit)));
+    for (let id = 1; id <= plan.users && conns.length < plan.limit; id++) {
+      for (const origin of plan.origins) {
+        const conn = this.forUser(id).connections.toPreconnect(origin);
+        if (conn !== undefined && conns.length < plan.limit) conns.push(conn);
+      }
+    }
+    return openAll(conns, plan.budgetMs, plan.signal);
+  }
+
+  /** @internal sends `spec` on a connection of `owner` */
+  send<T>(owner: ConnectionOwner, spec: HttpRequestSpec, read: (res: HttpResponseView) => Promise<T>): Promise<CallOutcome<T>> {
     const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
     const now = performance.now();
     const startedAtMs = spec.intendedStartMs ?? now;
-    const ex = new Exchange<T>(this, spec, read, startedAtMs, timeoutMs, timeoutMs > 0 ? now + timeoutMs : Number.POSITIVE_INFINITY);
+    let t: { origin: string; path: string } | undefined;
+    let urlError: string | undefined;
+    try {
+      t = targetOf(spec.url);
+    } catch (err) {
+      urlError = failureName(err);
+    }
+    const ex = new Exchange<T>(this, spec, read, t?.path ?? '', startedAtMs, timeoutMs, timeoutMs > 0 ? now + timeoutMs : Number.POSITIVE_INFINITY);
     const out = new Promise<CallOutcome<T>>((resolve) => (ex.resolve = resolve));
     this.inFlight.add(ex);
     if (this.runSignal?.aborted) {
@@ -118,22 +187,16 @@ export class HttpClient implements ExchangeOwner {
       this.sweepTimer = setInterval(this.sweep, this.sweepMs);
       this.sweepTimer.unref();
     }
-    let t;
-    try {
-      t = targetOf(spec.url);
-    } catch (err) {
-      ex.failSoon(failureName(err));
+    if (t === undefined) {
+      ex.failSoon(urlError!);
       return out;
     }
-    const badHeader = invalidHeader(spec.headers);
+    const badHeader = headerBlock(spec.headers).invalid;
     if (badHeader !== undefined) {
       ex.failSoon(`invalid header: ${badHeader}`);
       return out;
     }
-    this.dispatcher.dispatch(
-      { origin: t.origin, path: t.path, method: spec.method, headers: spec.headers, body: spec.body ?? null },
-      ex,
-    );
+    owner.send(t.origin, ex);
     return out;
   }
 
@@ -145,12 +208,24 @@ export class HttpClient implements ExchangeOwner {
   /** Closes idle sockets; with `force`, destroys busy ones too (abandoned requests). */
   async close(force = false): Promise<void> {
     this.runSignal?.removeEventListener('abort', this.onRunAbort);
-    if (!this.ownsDispatcher) return;
-    if (force) await this.dispatcher.destroy();
-    else await this.dispatcher.close();
+    this.pool.close(force);
+    for (const u of this.users.splice(0)) u?.connections.close(force);
     if (this.inFlight.size === 0 && this.sweepTimer) {
       clearInterval(this.sweepTimer);
       this.sweepTimer = undefined;
     }
+  }
+}
+
+/** What a closed-model user calls: the client, on this user's own connections. */
+export class UserHttp implements HttpCaller {
+  constructor(
+    private readonly client: HttpClient,
+    /** @internal */
+    readonly connections: UserConnections,
+  ) {}
+
+  call<T>(spec: HttpRequestSpec, read: (res: HttpResponseView) => Promise<T>): Promise<CallOutcome<T>> {
+    return this.client.send(this.connections, spec, read);
   }
 }

@@ -2,6 +2,7 @@
  * Failure names. A failure's name is what the report groups by (Locust's "error" column), so
  * it must be low-cardinality: no ids, no timestamps, no secrets.
  */
+import { BAD_RESPONSE } from './h1-parser.js';
 
 /** Thrown by a response reader to fail the request with a named reason. */
 export class CheckFailure extends Error {
@@ -16,16 +17,34 @@ export type AbortCause = 'timeout' | 'stopped';
 
 /** Our code for a body cut after its head arrived (see Exchange.onResponseError). */
 export const TRUNCATED_BODY = 'BATCH_LOAD_TRUNCATED_BODY';
+/** The server closed the connection (FIN) before the response was complete. */
+export const PEER_CLOSED = 'BATCH_LOAD_PEER_CLOSED';
+/** We closed the connection (the client was closed) while the request ran. */
+export const CLIENT_CLOSED = 'BATCH_LOAD_CLIENT_CLOSED';
+/** TCP connect (and TLS handshake) took longer than the connect timeout. */
+export const CONNECT_TIMEOUT = 'BATCH_LOAD_CONNECT_TIMEOUT';
+/** A streamed request body was shorter or longer than its Content-Length. */
+export const BODY_LENGTH_MISMATCH = 'BATCH_LOAD_BODY_LENGTH_MISMATCH';
+
+/** An Error with a code (what failureName reads). */
+export function codedError(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
+}
 
 /**
  * Connection lost (peer closed or reset it): `connection reset` before any response,
  * `truncated body` once the response head has arrived.
  */
-const CONNECTION_LOSS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+const CONNECTION_LOSS = new Set(['ECONNRESET', 'EPIPE', PEER_CLOSED]);
 export const isConnectionLoss = (err: Error): boolean => CONNECTION_LOSS.has((err as { code?: string }).code ?? '');
 
 const CODE_NAMES: Record<string, string> = {
   [TRUNCATED_BODY]: 'truncated body',
+  [PEER_CLOSED]: 'connection reset',
+  [CLIENT_CLOSED]: 'connection closed',
+  [CONNECT_TIMEOUT]: 'connect timeout',
+  [BODY_LENGTH_MISMATCH]: 'request body length mismatch',
+  [BAD_RESPONSE]: 'invalid HTTP response',
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
   EPIPE: 'connection reset',
@@ -34,14 +53,6 @@ const CODE_NAMES: Record<string, string> = {
   EAI_AGAIN: 'host not found',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
-  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
-  UND_ERR_HEADERS_TIMEOUT: 'timeout',
-  UND_ERR_BODY_TIMEOUT: 'timeout',
-  UND_ERR_SOCKET: 'connection reset',
-  UND_ERR_CLOSED: 'connection closed',
-  UND_ERR_DESTROYED: 'connection closed',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'truncated body',
-  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'request body length mismatch',
 };
 
 /** Maps anything a request can throw to a stable failure name. */

@@ -1,15 +1,12 @@
 /**
- * One request in flight (Exchange): undici's dispatch handler plus the client's bookkeeping,
- * and the response view its reader gets.
+ * One request in flight (Exchange): the handler of its connection's response plus the client's
+ * bookkeeping, and the response view its reader gets.
  */
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Dispatcher } from 'undici';
 import type { Recorder } from '../metrics/types.js';
+import type { Connection, ConnectionOwner, Dispatchable, ResponseHandler } from './connections.js';
 import { type AbortCause, failureName, httpFailureName, isConnectionLoss, TRUNCATED_BODY } from './errors.js';
 import { abortError, ResponseBody } from './response-body.js';
 import type { CallOutcome, HttpRequestSpec, HttpResponseView } from './types.js';
-
-type Controller = Dispatcher.DispatchController;
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
 /** How much of an error body we read to name the failure. */
@@ -21,18 +18,41 @@ export interface ExchangeOwner {
   settle(exchange: InFlight): void;
 }
 
+type HeaderMap = Record<string, string | string[] | undefined>;
+
 class ResponseView implements HttpResponseView {
+  private parsed: HeaderMap | undefined;
+
   constructor(
     readonly status: number,
-    /** undici gives the handler every header parsed already (lower-case names) */
-    readonly headers: IncomingHttpHeaders,
+    /** names and values as sent, alternating */
+    private readonly raw: string[],
     readonly body: ResponseBody,
     readonly startedAtMs: number,
   ) {}
 
+  /** Every header by lower-case name (a repeated header: its values in order), built on first use. */
+  get headers(): HeaderMap {
+    if (this.parsed === undefined) {
+      const map: HeaderMap = {};
+      for (let i = 0; i < this.raw.length; i += 2) {
+        const name = this.raw[i]!.toLowerCase();
+        const value = this.raw[i + 1]!;
+        const prev = map[name];
+        map[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+      }
+      this.parsed = map;
+    }
+    return this.parsed;
+  }
+
   header(name: string): string | undefined {
-    const v = this.headers[name];
-    return v === undefined || typeof v === 'string' ? v : v[0];
+    const raw = this.raw;
+    for (let i = 0; i < raw.length; i += 2) {
+      const key = raw[i]!;
+      if (key.length === name.length && (key === name || key.toLowerCase() === name)) return raw[i + 1];
+    }
+    return undefined;
   }
 }
 
@@ -56,51 +76,66 @@ export function targetOf(url: string): { origin: string; path: string } {
 }
 
 /**
- * One request in flight: undici's dispatch handler (the controller interface: onRequestStart …
- * onResponseError) plus our bookkeeping. It settles exactly once: `readDone` or `fail` records
- * the request and resolves the caller's promise.
+ * One request in flight: the handler of its connection's response plus our bookkeeping. It
+ * settles exactly once: `readDone` or `fail` records the request and resolves the caller's
+ * promise.
  */
-export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
-  /** undici's handle on the request once it has a socket: pause/resume/abort */
-  private controller: Controller | null = null;
+export class Exchange<T> implements ResponseHandler, InFlight, Dispatchable {
   private abortCause: AbortCause | undefined;
-  private settled = false;
+  /** recorded and resolved (a request waiting for a connection is then never sent) */
+  settled = false;
   private status: number | undefined;
   private body: ResponseBody | undefined;
   /** non-success status: the first ERROR_BODY_LIMIT bytes of the body, to name the failure */
   private errChunks: Buffer[] | undefined;
   private errSize = 0;
+  /** the connection it runs on, until the connection is free again */
+  private conn: Connection | undefined;
+  private connOwner: ConnectionOwner | undefined;
   resolve!: (outcome: CallOutcome<T>) => void;
 
   constructor(
     private readonly client: ExchangeOwner,
     private readonly spec: HttpRequestSpec,
     private readonly read: (res: HttpResponseView) => Promise<T>,
+    /** path and query of the URL */
+    private readonly path: string,
     private readonly startedAtMs: number,
     readonly timeoutMs: number,
     /** performance.now() past which the sweep aborts it */
     readonly deadline: number,
   ) {}
 
-  // -- undici handler --
-
-  onRequestStart(controller: Controller): void {
-    if (this.settled) {
-      // failed while queued (timeout, run stopped): never send it
-      controller.abort(abortError('request abandoned'));
-      return;
-    }
-    this.controller = controller;
+  /** Sends it on `conn` (its owner handed it out; it is given back once the response is over). */
+  start(conn: Connection, owner: ConnectionOwner): void {
+    this.conn = conn;
+    this.connOwner = owner;
+    conn.run(this.spec.method === 'GET' ? { method: 'GET', path: this.path, headers: this.spec.headers } : { method: this.spec.method, path: this.path, headers: this.spec.headers, body: this.spec.body }, this);
   }
 
-  onResponseStart(controller: Controller, status: number, headers: IncomingHttpHeaders): void {
-    if (this.settled || status < 200) return;
+  /** The reader consumes again after a pause (ResponseBody calls it). */
+  resume(): void {
+    this.conn?.resume(this);
+  }
+
+  /** The response is over (ended or failed): the connection is free for its owner's next request. */
+  private freeConnection(): void {
+    const conn = this.conn;
+    if (conn === undefined) return;
+    this.conn = undefined;
+    this.connOwner!.release(conn);
+  }
+
+  // -- the connection's handler --
+
+  onResponseHead(status: number, headers: string[]): void {
+    if (this.settled) return;
     this.status = status;
     if (!(this.spec.okStatus ?? isSuccess)(status)) {
       this.errChunks = [];
       return;
     }
-    const body = new ResponseBody(controller);
+    const body = new ResponseBody(this);
     this.body = body;
     let p: Promise<T>;
     try {
@@ -114,23 +149,23 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
     );
   }
 
-  onResponseData(controller: Controller, chunk: Buffer): void {
-    if (this.body !== undefined) {
-      if (!this.body.push(chunk)) controller.pause();
-      return;
-    }
+  onResponseData(chunk: Buffer): boolean {
+    if (this.body !== undefined) return this.body.push(chunk);
     if (this.errChunks !== undefined && this.errSize < ERROR_BODY_LIMIT) {
       this.errChunks.push(chunk.subarray(0, ERROR_BODY_LIMIT - this.errSize));
       this.errSize += chunk.length;
     }
+    return true;
   }
 
   onResponseEnd(): void {
+    this.freeConnection();
     if (this.body !== undefined) this.body.finish();
     else if (this.errChunks !== undefined) this.failWithStatus();
   }
 
-  onResponseError(_controller: Controller | undefined, err: Error): void {
+  onResponseError(err: Error): void {
+    this.freeConnection();
     // the head arrived and the connection was lost before the body's end (Content-Length not
     // reached, or a chunked body without its last chunk): the body was cut
     if (this.status !== undefined && isConnectionLoss(err)) err = truncatedBody(err);
@@ -148,11 +183,11 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
     if (this.settled) return;
     this.abortCause ??= cause;
     const err = abortError(cause === 'timeout' ? 'request timed out' : 'run stopped');
-    // undici reports the error back synchronously (onResponseError) when the request is on a socket
-    if (this.controller) this.controller.abort(err);
+    // on a connection, it reports the error back at once (onResponseError)
+    if (this.conn !== undefined) this.conn.abort(this, err);
     if (this.settled) return;
     if (this.body !== undefined) this.body.fail(err);
-    // queued (no socket yet) or the error was swallowed: fail it now; onRequestStart drops it later
+    // still waiting for a connection: fail it now; the pool skips it
     else this.fail(failureName(err, this.abortCause, this.timeoutMs));
   }
 
@@ -176,7 +211,7 @@ export class Exchange<T> implements Dispatcher.DispatchHandler, InFlight {
     if (this.settled) return;
     const error = failureName(err, this.abortCause, this.timeoutMs);
     // a reader that gave up mid-body must not keep the socket busy
-    if (!this.body!.done && this.controller) this.controller.abort(abortError('reader gave up'));
+    if (!this.body!.done && this.conn !== undefined) this.conn.abort(this, abortError('reader gave up'));
     this.fail(error);
   }
 

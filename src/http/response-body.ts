@@ -32,7 +32,7 @@ export class ResponseBody implements AsyncIterable<Buffer> {
   private rejectWhole: ((e: unknown) => void) | undefined;
   private wakeIterator: (() => void) | undefined;
 
-  /** @param socket undici's request controller: resumes a paused response */
+  /** @param socket resumes a paused response (the request's exchange) */
   constructor(private readonly socket: { resume(): void }) {}
 
   /** True once the whole body arrived (or failed). */

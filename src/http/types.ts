@@ -1,6 +1,5 @@
 /** The HTTP client's request/response shapes, shared by the client and its request handler. */
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { Recorder } from '../metrics/types.js';
 import type { ResponseBody } from './response-body.js';
 
@@ -41,9 +40,8 @@ export type CallOutcome<T> =
 export interface HttpClientOptions {
   recorder: Recorder;
   requestTimeoutMs: number;
-  /** sockets per origin */
+  /** the shared pool's connections per origin (open model; closed-model users own theirs) */
   connections: number;
   /** aborting it fails every in-flight request as `aborted (run stopped)` */
   signal?: AbortSignal;
-  dispatcher?: Dispatcher;
 }

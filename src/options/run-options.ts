@@ -97,7 +97,7 @@ export const RUN_OPTIONS = [
   { key: 'requestTimeout', type: 'duration', group: GROUPS.load, default: '60s',
     describe: 'Per-request timeout (0 = none); checked every 100 ms, so it fires up to one check late' },
   { key: 'connections', type: 'integer', group: GROUPS.load, defaultText: '--users', min: 1, max: 1_000_000,
-    describe: 'Most sockets per origin' },
+    describe: 'Open model (--rate): connections per origin its workers share; in the closed model each user has its own' },
   { key: 'seed', type: 'integer', group: GROUPS.load, min: 0, max: 4_294_967_295,
     describe: 'Seed for scenario picks, think times and the verify choice (reproducible runs)' },
   { key: 'headless', type: 'boolean', group: GROUPS.load, chart: false, serveRefused: 'not applicable to serve',

@@ -6,6 +6,7 @@
 import type { RunConfig, ScenarioName } from '../config/types.js';
 import type { HttpCaller } from '../http/retry.js';
 import type { Recorder } from '../metrics/types.js';
+import type { BatchesInFlight } from './batch/in-flight.js';
 import type { BatchTimelineLog } from '../report/batch-timeline.js';
 
 export interface ScenarioContext {
@@ -49,4 +50,6 @@ export interface Scenario {
 export interface SharedRunState {
   /** the last batches' lifecycles, for the report (`batches` in the JSON) */
   batchTimelines: BatchTimelineLog;
+  /** batches being polled now, by their last seen status (the time series' gauge) */
+  batchesInFlight?: BatchesInFlight;
 }

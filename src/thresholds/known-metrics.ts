@@ -18,6 +18,8 @@ const EXACT = new Set([
   'output_tokens_total', 'output_tokens_counted_total',
   // engine
   'dropped_iterations', 'scenario_errors', 'invalid_samples',
+  // connections
+  'connections_opened', 'connect_time',
   // load shapes: the open model's schedule, goodput (--slo), a sweep's verdict
   'iterations_scheduled', 'dropped_iterations_ratio', 'schedule_lag', 'schedule_warnings',
   'goodput', 'goodput_ratio', 'slo_requests', 'slo_met', 'max_sustainable_rate',

@@ -214,6 +214,7 @@ export class Hub implements RemoteLoad {
     let iterationsStarted = 0;
     const target: ProgressInfo['target'] = {};
     let rate: number | undefined;
+    let inFlight: Record<string, number> | undefined;
     let requests = 0;
     let failures = 0;
     let workflowsDone = 0;
@@ -226,6 +227,8 @@ export class Hub implements RemoteLoad {
         if (t.users !== undefined) target.users = (target.users ?? 0) + t.users;
         if (t.rate !== undefined) target.rate = (target.rate ?? 0) + t.rate;
         if (s.progress.rate !== undefined) rate = (rate ?? 0) + s.progress.rate;
+        // batches per status now: the workers' added up
+        for (const [status, n] of Object.entries(s.progress.batchesInFlight ?? {})) (inFlight ??= {})[status] = (inFlight[status] ?? 0) + n;
       }
       const m = s.final?.metrics;
       iterationsStarted += m ? iterationsOf(m) : (s.progress?.iterationsStarted ?? 0);
@@ -244,6 +247,7 @@ export class Hub implements RemoteLoad {
       interval,
       totals: { requests, failures },
       workflowsDone,
+      ...(inFlight ? { batchesInFlight: inFlight } : {}),
       ...(load ? { load } : {}),
       workers: {
         running: this.slots.filter((s) => s.state !== 'lost').length,

@@ -48,6 +48,8 @@ export interface ProgressMessage {
   interval: WireInterval;
   totals: { requests: number; failures: number };
   workflowsDone: number;
+  /** batch scenarios: its batches per status now */
+  batchesInFlight?: Record<string, number>;
   /** cumulative, with histograms */
   snapshot: MetricsSnapshot;
 }

@@ -181,6 +181,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
             interval: encodeInterval(p.interval),
             totals: p.totals,
             workflowsDone: p.workflowsDone,
+            ...(p.batchesInFlight ? { batchesInFlight: p.batchesInFlight } : {}),
             snapshot: recorder.snapshot(),
           });
         },

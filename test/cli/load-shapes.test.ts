@@ -41,10 +41,17 @@ describe('stages of users (ramping-users)', () => {
     const linear = (s: number) => (s <= 2.5 ? (10 * s) / 2.5 : s <= 5 ? 10 + (20 * (s - 2.5)) / 2.5 : Math.max(0, 30 - (30 * (s - 5)) / 2.5));
     const points = report.timeseries!.filter((p) => (Date.parse(p.end) - t0) / 1000 < 7.4);
     expect(points.length).toBeGreaterThanOrEqual(12);
+    // distance from the linear target at some moment of the last 0.25 s: on a loaded machine a
+    // progress tick samples late, and the users trail the target by an iteration
+    const offLinear = (v: number, s: number) => {
+      let best = Infinity;
+      for (let u = Math.max(0, s - 0.25); u <= s; u += 0.01) best = Math.min(best, Math.abs(v - linear(u)));
+      return best;
+    };
     for (const p of points) {
-      const target = linear((Date.parse(p.end) - t0) / 1000);
-      expect(Math.abs(p.users! - target), `at ${p.end}: users ${p.users}, target ${target}`).toBeLessThanOrEqual(1.5);
-      expect(Math.abs(p.targetUsers! - target)).toBeLessThanOrEqual(1.05);
+      const s = (Date.parse(p.end) - t0) / 1000;
+      expect(offLinear(p.users!, s), `at ${p.end}: users ${p.users}, target ${linear(s)}`).toBeLessThanOrEqual(1.5);
+      expect(offLinear(p.targetUsers!, s)).toBeLessThanOrEqual(1.05);
     }
     expect(Math.max(...points.map((p) => p.users!))).toBeGreaterThanOrEqual(28);
     // the CSV's user counts are the same samples

@@ -39,7 +39,7 @@ describe('bad input: one line, exit 2, before any request', () => {
     ['a duration past 24 days', () => ['--run-time', '99999999h'], /--run-time: must be at most 24d/],
     ['overflowing weights', () => ['--scenario', 'chat:1e308,responses:1e308'], /--scenario: weight of 'chat' must be a number above 0 and at most/],
     ['a key endpoint that is not http', () => ['--api-key-endpoint', 'ftp://x'], /--api-key-endpoint: 'ftp:\/\/x' must start with http/],
-    // header values are checked before any load (undici would throw on each request)
+    // header values are checked before any load (the client would refuse each request)
     ['an API key with a newline', () => ['--api-key', 'KEY\nX', '--wait-min', '0'], /--api-key: the API key contains a character not allowed in an HTTP header/],
     ['an API key with an emoji', () => ['--api-key', 'KEY\u{1F511}'], /--api-key: the API key contains a character not allowed in an HTTP header/],
     // every output path is checked before any load

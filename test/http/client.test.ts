@@ -190,12 +190,12 @@ describe('HttpClient.call records every request exactly once', () => {
   });
 });
 
-describe('HttpClient refuses a request undici would refuse, before dispatching it', () => {
+describe('HttpClient refuses a request with a header a server could misread, before sending it', () => {
   const BAD = { authorization: 'Bearer sk-secret\nX-Injected: 1' };
 
   it('fails it at once as `invalid header: <name>` (never the value), and the connections stay usable', async () => {
     const { http, recorder } = client();
-    // more than the 4 connections: undici's pool would take each refused one for a busy connection
+    // more than the 4 connections: a refused request must not keep a connection busy
     for (let i = 0; i < 6; i++) {
       const r = await http.call({ ...get('GET /ok', '/ok'), headers: BAD }, (res) => readJson(res.body));
       expect(r).toMatchObject({ ok: false, error: 'invalid header: authorization' });

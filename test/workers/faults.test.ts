@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import type { JsonReport } from '../../src/report/json.js';
+import { parsePrometheus } from '../serve/prometheus.js';
 import { alive, sleep, startCli } from './cli-process.js';
 
 const KEY = 'sk-faults-test';
@@ -27,6 +28,13 @@ describe('a worker killed mid-run (SIGKILL)', () => {
     const run = startCli(['--host', mock.url, '--api-key', KEY, '--workers', '3', '--scenario', 'chat:3,batch:1', '-u', '6', '-r', '6', '-t', '6s',
       '--wait-min', '0.05', '--wait-max', '0.1', '--poll-interval', '100ms', '--poll-max-interval', '200ms', '--progress-interval', '500ms', '--json', json]);
     const [, pids] = [await run.waitFor(/\| [1-9]\d* reqs.*workers 3\/3/), pidsOf(run.stdout())];
+    // killed once the coordinator holds a report of its requests (its /metrics shows them)
+    const coordinator = run.stdout().match(/Coordinator listening on (http:\/\/127\.0\.0\.1:\d+)/)![1]!;
+    const reported = async () => {
+      const samples = parsePrometheus(await (await fetch(`${coordinator}/metrics`)).text());
+      return samples.find((s) => s.name === 'batch_load_worker_requests_total' && s.labels.worker === '1')?.value ?? 0;
+    };
+    for (let i = 0; i < 100 && (await reported()) === 0; i++) await sleep(100);
     process.kill(pids[1]!, 'SIGKILL');
     const { code } = await run.exited;
     expect(code, `${run.stdout()}\n${run.stderr()}`).toBe(6);

@@ -35,8 +35,9 @@ describe('--workers N against the embedded mock', () => {
     expect(r.metrics.aggregated.count).toBe(r.workers!.reduce((n, w) => n + w.requests, 0) + 1);
     expect(r.exitCode).toBe(0);
     expect(run.stdout()).toMatch(/every request we counted, the server counted/);
-    // the workers' batch lifecycles make the report's timeline
+    // the workers' batch lifecycles make the report's timeline, their batches in flight its series
     expect(r.batches!.length).toBeGreaterThan(0);
+    expect(r.timeseries!.some((p) => Object.values(p.batchesInFlight ?? {}).some((n) => n > 0))).toBe(true);
   }, 90_000);
 
   it('3 workers, --rate 300 --iterations 3001: exactly 3,001 iterations, 1001/1000/1000', async () => {
@@ -70,7 +71,7 @@ describe('--workers N against the embedded mock', () => {
     // the workers' targets add up to the stage's 7, never more
     const targets = u.timeseries!.map((p) => p.targetUsers ?? 0);
     expect(Math.max(...targets)).toBe(7);
-    expect(Math.max(...u.timeseries!.map((p) => p.users))).toBeLessThanOrEqual(7);
+    expect(Math.max(...u.timeseries!.map((p) => p.users ?? 0))).toBeLessThanOrEqual(7);
   }, 90_000);
 
   it('SIGTERM to the coordinator: every worker stops, the merged partial report is written within 2 s, exit 5', async () => {

@@ -33,6 +33,8 @@ export interface ExecutorContext {
   thinkMs: () => number;
   /** the --iterations budget is used up: the runner stops the run */
   onBudgetSpent: () => void;
+  /** a closed-model user left before the end of the run (ramp-down): its connections close */
+  onUserLeft?: (userId: number) => void;
   /** a warning for the run log (the open model falling behind) */
   log?: (line: string) => void;
   /**

@@ -141,6 +141,7 @@ export class UserPool {
       this.alive--;
       state.activeUsers--;
       this.freeIds.push(user.id);
+      if (!stopping.aborted) ctx.onUserLeft?.(user.id);
       if (stopping.aborted && this.alive === 0) this.resolveDone();
     }
   }

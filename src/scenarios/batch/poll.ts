@@ -33,6 +33,8 @@ export interface PollStart {
   initialStatus: string;
   /** stop at the first status this accepts (default: a terminal one) */
   until?: (status: string) => boolean;
+  /** told each status a poll sees that differs from the last one */
+  onStatus?: (status: string) => void;
 }
 
 export async function pollUntilTerminal(
@@ -56,6 +58,7 @@ export async function pollUntilTerminal(
     observed.push({ status, ms: now - statusSince });
     status = next;
     statusSince = now;
+    start.onStatus?.(next);
   };
 
   const pollOnce = async (): Promise<BatchObject> => {

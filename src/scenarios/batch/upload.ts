@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { createReadStream } from 'node:fs';
-import FormData from 'form-data';
+import { createRequire } from 'node:module';
+import type FormDataType from 'form-data';
 import { CheckFailure } from '../../http/errors.js';
 import { readJson, type HttpRequestSpec } from '../../http/client.js';
 import type { BatchInput } from '../../config/types.js';
@@ -23,8 +24,13 @@ export async function uploadInput(ctx: ScenarioContext, url: string, name: strin
   );
 }
 
+const require = createRequire(import.meta.url);
+let FormDataClass: typeof FormDataType | undefined;
+
 function uploadSpec(ctx: ScenarioContext, url: string, name: string, input: BatchInput): HttpRequestSpec {
-  const form = new FormData();
+  // loaded on first use: a run without the batch workflow does not load form-data (~9 MB)
+  FormDataClass ??= require('form-data') as typeof FormDataType;
+  const form = new FormDataClass();
   form.append('purpose', 'batch');
   form.append('file', createReadStream(input.path), {
     filename: input.filename,
@@ -32,7 +38,7 @@ function uploadSpec(ctx: ScenarioContext, url: string, name: string, input: Batc
     knownLength: input.bytes,
   });
   const headers = { ...ctx.authHeaders, ...form.getHeaders(), 'content-length': String(form.getLengthSync()) };
-  // form-data is an old-style stream; undici wants a real Readable
+  // form-data is an old-style stream; the client reads a real Readable
   const body = form.pipe(new PassThrough());
   return { name, method: 'POST', url, headers, body };
 }

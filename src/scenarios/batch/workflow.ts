@@ -25,10 +25,11 @@ import { batchTimelineFromObject } from '../../report/batch-timeline.js';
 import { sleep } from '../../engine/sleep.js';
 import type { IterationOutcome, Scenario, ScenarioContext, SharedRunState } from '../types.js';
 import { downloadInto } from './download.js';
+import type { BatchTracker } from './in-flight.js';
 import { IntegrityCheck } from './integrity.js';
 import { recordLifecycle } from './lifecycle.js';
 import { batchRequestNames, WORKFLOW_COUNTERS, WORKFLOW_FAILURE_NAME } from './names.js';
-import { pollUntilTerminal, type PollOutcome } from './poll.js';
+import { pollUntilTerminal, type PollOutcome, type PollStart } from './poll.js';
 import { recordThroughput } from './throughput.js';
 import { uploadInput } from './upload.js';
 import { verifyUpload } from './verify.js';
@@ -65,12 +66,30 @@ export function createBatchScenario(config: RunConfig, apiBase: string, shared?:
     if (!created.ok) return fail(ctx, `create: ${created.error}`);
     const createdAtMs = performance.now();
     const batchId = created.value.id;
-    const batchUrl = `${apiBase}/batches/${encodeURIComponent(batchId)}`;
 
+    const inFlight = shared?.batchesInFlight?.track(created.value.status);
+    try {
+      return await followBatch(ctx, batchId, createSentMs, createdAtMs, created.value.status, inFlight);
+    } finally {
+      inFlight?.done();
+    }
+  }
+
+  /** From the created batch to the verdict: poll (cancel), download, check. */
+  async function followBatch(
+    ctx: ScenarioContext,
+    batchId: string,
+    createSentMs: number,
+    createdAtMs: number,
+    initialStatus: string,
+    inFlight: BatchTracker | undefined,
+  ): Promise<IterationOutcome> {
+    const batchUrl = `${apiBase}/batches/${encodeURIComponent(batchId)}`;
     let cancelTooLate = false;
     let polled: PollOutcome;
     let polls = 0;
-    let start = { createdAtMs, initialStatus: created.value.status };
+    const onStatus = inFlight ? (s: string) => inFlight.set(s) : undefined;
+    let start = { createdAtMs, initialStatus, onStatus };
     if (kind === 'batch-cancel') {
       const before = await untilCancelTime(ctx, batchUrl, start);
       polls += before.polls;
@@ -82,11 +101,12 @@ export function createBatchScenario(config: RunConfig, apiBase: string, shared?:
       if (!cancelled.ok) return fail(ctx, `cancel: ${cancelled.error}`);
       cancelTooLate = cancelled.value.tooLate;
       if (cancelTooLate) ctx.recorder.count('batch_cancel_too_late');
-      start = { createdAtMs, initialStatus: before.status ?? created.value.status };
+      start = { createdAtMs, initialStatus: before.status ?? initialStatus, onStatus };
     }
     polled = await pollUntilTerminal(ctx, batchUrl, names.poll, config.poll, start);
     polls += polled.polls;
     ctx.recorder.trend('batch_polls', polls, 'count');
+    inFlight?.done();
     if (!polled.ok) return fail(ctx, polled.reason);
     const batch = polled.batch;
     recordLifecycle(ctx.recorder, batch, { createSentMs, createAnsweredMs: createdAtMs, lastActiveSentMs: polled.lastActiveSentMs, terminalSeenMs: polled.seenMs }, polled.observed);
@@ -125,7 +145,7 @@ export function createBatchScenario(config: RunConfig, apiBase: string, shared?:
    * batch-cancel: wait a random part of --cancel-after, or poll until the batch is in_progress.
    * A batch that ends first is still cancelled (the server answers 409: too late).
    */
-  async function untilCancelTime(ctx: ScenarioContext, batchUrl: string, start: { createdAtMs: number; initialStatus: string }) {
+  async function untilCancelTime(ctx: ScenarioContext, batchUrl: string, start: PollStart) {
     const after = config.batchRun.cancelAfterMs;
     if (after > 0) {
       await sleep(ctx.random() * after, ctx.signal);

@@ -14,6 +14,8 @@ describe('ramping-users executor (stages of users)', () => {
       await sleep(20);
       inIteration--;
     }, { thinkMs: 5 });
+    let left = 0;
+    ctx.onUserLeft = () => left++;
     const ex = rampingUsers.create(ctx);
     const t0 = performance.now();
     const run = ex.run();
@@ -27,15 +29,24 @@ describe('ramping-users executor (stages of users)', () => {
     ctx.stop.abort();
     await run;
     expect(samples.length).toBeGreaterThan(20);
+    // the distance from the linear target at some moment of the last `lagMs` (a loaded machine
+    // runs the pool's timer and this sampler late; the slope is up to 20 users/s)
+    const offLinear = (v: number, t: number, lagMs: number) => {
+      let best = Infinity;
+      for (let u = Math.max(0, t - lagMs); u <= t; u += 5) best = Math.min(best, Math.abs(v - linear(u)));
+      return best;
+    };
     for (const s of samples) {
       // the target is the linear one (floored); the users trail it by at most one iteration
-      expect(Math.abs(s.target - linear(s.t))).toBeLessThanOrEqual(1.5);
-      expect(Math.abs(s.users - s.target)).toBeLessThanOrEqual(2);
+      expect(offLinear(s.target, s.t, 100)).toBeLessThanOrEqual(1.5);
+      expect(Math.abs(s.users - s.target)).toBeLessThanOrEqual(3);
     }
     expect(Math.max(...samples.map((s) => s.users))).toBeGreaterThanOrEqual(10);
     expect(samples.at(-1)!.users).toBe(0);
     expect(leftMidIteration).toBe(0);
     expect(ctx.state.activeUsers).toBe(0);
+    // every user left at ramp-down (before the stop): each was released (its connections close)
+    expect(left).toBeGreaterThanOrEqual(Math.max(...samples.map((s) => s.users)));
   });
 
   it('a user in a long iteration at ramp-down finishes it (never aborted mid-request)', async () => {
