@@ -28,6 +28,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
+/** The ratio to autocannon we aim for: closed loop 1.5×; at a fixed rate 2.0× (autocannon's -R batches its work). */
+const TARGET = process.argv.includes('--closed') ? 1.5 : 2.0;
 
 interface ChildResult {
   tool: string;
@@ -286,11 +288,11 @@ async function main(): Promise<void> {
       if (withFloor) process.stdout.write(`${line(await runChild('--undici-floor', server.url))}\n`);
       const ratio = perRequest(bl) / perRequest(ac);
       ratios.push(ratio);
-      process.stdout.write(`run ${i + 1}: batch-load / autocannon CPU per request = ${ratio.toFixed(2)}× (target ≤ 1.5×)\n`);
+      process.stdout.write(`run ${i + 1}: batch-load / autocannon CPU per request = ${ratio.toFixed(2)}× (target ≤ ${TARGET}×)\n`);
     }
     const sorted = [...ratios].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)]!;
-    process.stdout.write(`median ratio ${median.toFixed(2)}× ${median <= 1.5 ? '(within target)' : '(ABOVE target 1.5×)'}\n`);
+    process.stdout.write(`median ratio ${median.toFixed(2)}× ${median <= TARGET ? '(within target)' : `(ABOVE target ${TARGET}×)`}\n`);
   } finally {
     await server.stop();
   }
