@@ -54,6 +54,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // eslint-disable-next-line no-control-regex
 const BAD_VALUE = /[\r\n\0]/;
 const DIGITS = /^\d{1,15}$/;
+/** How every status line starts. */
+const STATUS_PREFIX = Buffer.from('HTTP/1.', 'latin1');
 
 export class ResponseParser {
   private state = State.Done;
@@ -194,6 +196,7 @@ export class ResponseParser {
   private head(buf: Buffer, pos: number): number {
     // an empty line before the status line is tolerated (RFC 9112 §2.2)
     if (this.partial === undefined && buf[pos] === CR && buf[pos + 1] === LF) return pos + 2;
+    this.checkStatusPrefix(buf, pos);
     const found = this.block(buf, pos, MAX_HEAD_BYTES, 'response head');
     if (found === undefined) return buf.length;
     const text = found.block.toString('latin1');
@@ -274,6 +277,21 @@ export class ResponseParser {
       this.keepAlive = false;
     }
     return found.next;
+  }
+
+  /**
+   * Fails at once when the first bytes cannot begin a status line: a server that speaks
+   * something else (SSH, SMTP, TLS on a plain port) and then waits or closes is named
+   * `invalid HTTP response`, not a timeout or `connection reset` after waiting for an empty line.
+   */
+  private checkStatusPrefix(buf: Buffer, pos: number): void {
+    const have = this.partial?.length ?? 0;
+    if (have >= STATUS_PREFIX.length) return;
+    // a lone CR or LF may begin the tolerated empty line (its LF in the next read)
+    if (have === 0 && (buf[pos] === CR || buf[pos] === LF)) return;
+    for (let k = have, i = pos; k < STATUS_PREFIX.length && i < buf.length; k++, i++) {
+      if (buf[i] !== STATUS_PREFIX[k]) throw new ResponseParseError('bad status line');
+    }
   }
 
   private chunkSize(buf: Buffer, pos: number): number {
