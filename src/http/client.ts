@@ -80,19 +80,26 @@ export class HttpClient implements ExchangeOwner, HttpCaller {
   private readonly timeoutMs: number;
   private readonly runSignal?: AbortSignal;
   private readonly inFlight = new Set<InFlight>();
+  /**
+   * Recorded requests whose connection still reads the rest of a body their reader did not
+   * consume: the sweep cuts them at their deadline (and run stop at once), or a server that
+   * never finishes that body would hold the connection busy for ever.
+   */
+  private readonly draining = new Set<InFlight>();
   private readonly sweepMs: number;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly onRunAbort = () => {
-    for (const ex of [...this.inFlight]) ex.abort('stopped');
+    for (const ex of [...this.inFlight, ...this.draining]) ex.abort('stopped');
   };
   private readonly sweep = () => {
-    if (this.inFlight.size === 0) {
+    if (this.inFlight.size === 0 && this.draining.size === 0) {
       clearInterval(this.sweepTimer);
       this.sweepTimer = undefined;
       return;
     }
     const now = performance.now();
     for (const ex of this.inFlight) if (ex.deadline <= now) ex.abort('timeout');
+    for (const ex of this.draining) if (ex.deadline <= now) ex.abort('timeout');
   };
 
   constructor(opts: HttpClientOptions) {
@@ -200,9 +207,15 @@ export class HttpClient implements ExchangeOwner, HttpCaller {
     return out;
   }
 
-  /** @internal an exchange settled */
-  settle(ex: InFlight): void {
+  /** @internal an exchange was recorded (`draining`: its connection is not free yet) */
+  settle(ex: InFlight, draining: boolean): void {
     this.inFlight.delete(ex);
+    if (draining) this.draining.add(ex);
+  }
+
+  /** @internal a recorded exchange's connection is free */
+  drained(ex: InFlight): void {
+    this.draining.delete(ex);
   }
 
   /** Closes idle sockets; with `force`, destroys busy ones too (abandoned requests). */
@@ -210,7 +223,8 @@ export class HttpClient implements ExchangeOwner, HttpCaller {
     this.runSignal?.removeEventListener('abort', this.onRunAbort);
     this.pool.close(force);
     for (const u of this.users.splice(0)) u?.connections.close(force);
-    if (this.inFlight.size === 0 && this.sweepTimer) {
+    // (a body still draining keeps the sweep: its deadline still cuts it)
+    if (this.inFlight.size === 0 && this.draining.size === 0 && this.sweepTimer) {
       clearInterval(this.sweepTimer);
       this.sweepTimer = undefined;
     }

@@ -15,7 +15,10 @@ const ERROR_BODY_LIMIT = 4096;
 /** What an Exchange needs of its client: where to record, and to be told when it settles. */
 export interface ExchangeOwner {
   readonly recorder: Recorder;
-  settle(exchange: InFlight): void;
+  /** recorded; `draining`: its connection still reads the rest of a body the reader left */
+  settle(exchange: InFlight, draining: boolean): void;
+  /** a settled exchange's connection is free */
+  drained(exchange: InFlight): void;
 }
 
 type HeaderMap = Record<string, string | string[] | undefined>;
@@ -124,6 +127,7 @@ export class Exchange<T> implements ResponseHandler, InFlight, Dispatchable {
     if (conn === undefined) return;
     this.conn = undefined;
     this.connOwner!.release(conn);
+    if (this.settled) this.client.drained(this);
   }
 
   // -- the connection's handler --
@@ -178,9 +182,16 @@ export class Exchange<T> implements ResponseHandler, InFlight, Dispatchable {
 
   // -- ours --
 
-  /** Timeout sweep or run stop. */
+  /**
+   * Timeout sweep or run stop. Once settled, it only matters while the connection still drains
+   * a body the reader left: that is cut, so a server that never finishes it cannot keep the
+   * connection busy past the request's deadline.
+   */
   abort(cause: AbortCause): void {
-    if (this.settled) return;
+    if (this.settled) {
+      this.conn?.abort(this, abortError('body left unread'));
+      return;
+    }
     this.abortCause ??= cause;
     const err = abortError(cause === 'timeout' ? 'request timed out' : 'run stopped');
     // on a connection, it reports the error back at once (onResponseError)
@@ -203,7 +214,7 @@ export class Exchange<T> implements ResponseHandler, InFlight, Dispatchable {
     this.settled = true;
     const durationMs = performance.now() - this.startedAtMs;
     this.client.recorder.request(this.spec.name, durationMs);
-    this.client.settle(this);
+    this.client.settle(this, this.conn !== undefined);
     this.resolve({ ok: true, value, status: this.status!, durationMs });
   }
 
@@ -229,7 +240,7 @@ export class Exchange<T> implements ResponseHandler, InFlight, Dispatchable {
     this.settled = true;
     const durationMs = performance.now() - this.startedAtMs;
     this.client.recorder.request(this.spec.name, durationMs, error);
-    this.client.settle(this);
+    this.client.settle(this, this.conn !== undefined);
     this.resolve({ ok: false, error, status: this.status, durationMs });
   }
 }
