@@ -8,7 +8,7 @@ import pRetry, { AbortError } from 'p-retry';
 import { StartError } from '../config/errors.js';
 import type { AuthConfig } from '../config/types.js';
 import { readJson, type HttpCaller } from '../http/client.js';
-import { CheckFailure } from '../http/errors.js';
+import { CheckFailure, RUN_STOPPED } from '../http/errors.js';
 
 /** The body the Locust batch suite sends; kept so admin endpoints that validate it accept ours. */
 const KEY_REQUEST = { name: 'load-test', description: 'load test', purpose: 'platform', requests_per_second: 0, burst_size: 0 };
@@ -50,8 +50,8 @@ export class SharedApiKey {
       );
       if (res.ok) return res.value;
       lastError = res.error;
-      // 4xx other than 429 will not get better by retrying
-      const retryable = res.status === undefined || res.status === 429 || res.status >= 500;
+      // 4xx other than 429 will not get better by retrying, nor a run being stopped (SIGTERM)
+      const retryable = res.error !== RUN_STOPPED && (res.status === undefined || res.status === 429 || res.status >= 500);
       throw retryable ? new Error(res.error) : new AbortError(res.error);
     };
     try {

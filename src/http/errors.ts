@@ -12,6 +12,9 @@ export class CheckFailure extends Error {
   }
 }
 
+/** The failure of a request the run's stop (end of the stop timeout, SIGINT/SIGTERM) cut. */
+export const RUN_STOPPED = 'aborted (run stopped)';
+
 /** Why the client's own abort fired. */
 export type AbortCause = 'timeout' | 'stopped';
 
@@ -58,7 +61,7 @@ const CODE_NAMES: Record<string, string> = {
 /** Maps anything a request can throw to a stable failure name. */
 export function failureName(err: unknown, abortCause?: AbortCause, timeoutMs?: number): string {
   if (abortCause === 'timeout') return `timeout after ${formatSeconds(timeoutMs ?? 0)}`;
-  if (abortCause === 'stopped') return 'aborted (run stopped)';
+  if (abortCause === 'stopped') return RUN_STOPPED;
   if (err instanceof CheckFailure) return err.message;
   if (err instanceof SyntaxError) return 'invalid JSON body';
   const e = err as { code?: string; cause?: { code?: string }; name?: string; message?: string };
