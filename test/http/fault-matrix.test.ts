@@ -6,13 +6,18 @@
  * connection, so a connection left busy would make the next request wait and time out), nothing
  * is left in flight, and no request outlives its timeout by more than a second.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, type HttpRequestSpec, type HttpResponseView } from '../../src/http/client.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
+import type { MetricsSnapshot } from '../../src/metrics/types.js';
 import { readChatStream } from '../../src/scenarios/online/chat.js';
 import { checkChatCompletion } from '../../src/scenarios/online/checks.js';
+import { runCli } from '../helpers/cli.js';
 
 const TIMEOUT_MS = 500;
 const TIMEOUT = 'timeout after 500ms';
@@ -371,5 +376,77 @@ describe('unreachable servers and run stop', () => {
     // every socket was closed by the client
     await until(() => servers.every((s) => s.open === 0));
     expect(servers.map((s) => s.open)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('whole runs against a faulty server (the CLI, chat scenario)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bl-faults-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const FAST_RUN = ['--scenario', 'chat', '--api-key', 'sk-fault-matrix-0001', '--wait-min', '0', '--wait-max', '0', '--progress-interval', '10s'];
+
+  /** Runs the CLI against `server`; returns the report, the exit code and how long it took. */
+  async function run(server: Raw, args: string[], signal?: AbortSignal) {
+    const file = join(dir, `r${Math.random().toString(36).slice(2)}.json`);
+    const t0 = performance.now();
+    const out = await runCli(['--host', server.base, ...FAST_RUN, ...args, '--json', file], { signal });
+    const ms = performance.now() - t0;
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { metrics: MetricsSnapshot };
+    return { code: out.code, ms, metrics: report.metrics, stderr: out.stderr };
+  }
+
+  it('faults in rotation: the report counts exactly the requests the server received, under their names', async () => {
+    const rotation: [Serve, string][] = [
+      [ok, 'ok'],
+      [html('500 Internal Server Error'), 'HTTP 500'],
+      [reset, 'connection reset'],
+      [thenEnd(head('200 OK', ['content-length: 100']) + '{"choi'), 'truncated body'],
+      [() => undefined, 'timeout after 300ms'],
+      [(s) => s.write('SSH-2.0-OpenSSH_9.6\r\n'), 'invalid HTTP response'],
+      [(s) => s.write(withLength('200 OK', '{"error":{"message":"overloaded"}}')), 'error in body'],
+      [(s) => s.write(withLength('429 Too Many Requests', '{"error":{"code":"rate_limit_exceeded"}}')), 'HTTP 429 rate_limit_exceeded'],
+    ];
+    const server = await rawServer((s, i) => rotation[i % rotation.length]![0](s, i));
+    const r = await run(server, ['-u', '4', '-r', '100', '-t', '1500ms', '--request-timeout', '300ms', '--stop-timeout', '1s']);
+    expect(r.code).toBe(1);
+    expect(r.metrics.aggregated.count).toBe(server.received);
+    expect(server.received).toBeGreaterThan(rotation.length);
+    const names = new Set(rotation.map(([, name]) => name));
+    for (const row of r.metrics.failures) expect(names).toContain(row.error);
+    const failures = r.metrics.failures.reduce((n, row) => n + row.occurrences, 0);
+    expect(failures).toBe(r.metrics.aggregated.failures);
+    // run time + stop timeout, plus start-up and the report
+    expect(r.ms).toBeLessThan(1500 + 1000 + 3000);
+  });
+
+  it('a server that never answers: the run ends at run time + stop timeout, each request counted once as aborted', async () => {
+    const server = await rawServer(() => undefined);
+    const r = await run(server, ['-u', '3', '-r', '100', '-t', '800ms', '--request-timeout', '60s', '--stop-timeout', '400ms']);
+    expect(r.metrics.aggregated.count).toBe(server.received);
+    expect(server.received).toBe(3);
+    expect(r.metrics.failures).toEqual([expect.objectContaining({ error: 'aborted (run stopped)', occurrences: 3 })]);
+    expect(r.ms).toBeLessThan(800 + 400 + 3000);
+  });
+
+  it('interrupted (SIGTERM) while every request stalls mid-body: a prompt partial report, each request counted once', async () => {
+    const server = await rawServer((s) => s.write(head('200 OK', ['content-length: 100']) + '{"choi'));
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 700).unref();
+    const r = await run(server, ['-u', '3', '-r', '100', '-t', '1m', '--request-timeout', '60s'], stop.signal);
+    expect(r.code).toBe(5);
+    expect(r.metrics.aggregated.count).toBe(server.received);
+    expect(r.metrics.failures).toEqual([expect.objectContaining({ error: 'aborted (run stopped)', occurrences: 3 })]);
+    expect(r.ms).toBeLessThan(700 + 3000);
+  });
+
+  it('interrupted while the API key request stalls: stops at once, the request is not retried', async () => {
+    const server = await rawServer(() => undefined);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 300).unref();
+    const t0 = performance.now();
+    const out = await runCli(['--host', server.base, '--scenario', 'chat', '-t', '1m', '--request-timeout', '60s', '--basic-auth-password', 'pw-fault-matrix'], { signal: stop.signal });
+    expect(performance.now() - t0).toBeLessThan(300 + SLACK_MS);
+    expect(out.code).not.toBe(0);
+    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    expect(server.received).toBe(1);
   });
 });
