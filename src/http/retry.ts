@@ -21,7 +21,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Recorder } from '../metrics/types.js';
 import { sleep } from '../engine/sleep.js';
-import { CheckFailure, httpFailureName } from './errors.js';
+import { CheckFailure, httpFailureName, TRUNCATED_BODY } from './errors.js';
 import { readLimited } from './response-body.js';
 import type { CallOutcome, HttpRequestSpec, HttpResponseView } from './types.js';
 
@@ -98,7 +98,12 @@ export class Retry429 implements HttpCaller {
         if (res.status !== 429 || accepts(429)) return read(res);
         recorder.count(RETRY_METRICS.rateLimited);
         const asked = retryAfterMs(res) ?? fallbackWaitMs(attempt);
-        const text = await readLimited(res.body, ERROR_BODY_LIMIT);
+        // a 429 whose body is cut is still a 429 (named by its status, as without retries);
+        // any other error (a timeout, the run's stop) fails the attempt as itself
+        const text = await readLimited(res.body, ERROR_BODY_LIMIT).catch((err: unknown) => {
+          if ((err as { code?: string }).code === TRUNCATED_BODY) return '';
+          throw err;
+        });
         if (canResend && !signal.aborted && performance.now() + asked <= this.opts.deadlineMs()) {
           waitMs = asked;
           attemptSpec.name = retriedName(current.name);

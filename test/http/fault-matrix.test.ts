@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, type HttpRequestSpec, type HttpResponseView } from '../../src/http/client.js';
+import { Retry429 } from '../../src/http/retry.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import type { MetricsSnapshot } from '../../src/metrics/types.js';
 import { readChatStream } from '../../src/scenarios/online/chat.js';
@@ -448,5 +449,32 @@ describe('whole runs against a faulty server (the CLI, chat scenario)', () => {
     expect(out.code).not.toBe(0);
     expect(out.stderr.trim().split('\n')).toHaveLength(1);
     expect(server.received).toBe(1);
+  });
+});
+
+describe('--retry-429 under faults', () => {
+  const retrying = (http: HttpClient, recorder: MetricsRecorder) =>
+    new Retry429(http, { maxRetries: 1, recorder, signal: new AbortController().signal, deadlineMs: () => performance.now() + 60_000 });
+  const TOO_MANY = (body: string) => head('429 Too Many Requests', ['retry-after-ms: 10', 'content-length: 100']) + body;
+
+  it.each([
+    ['a 429 whose body is cut by the server (FIN)', thenEnd(TOO_MANY('{"error":')), 'HTTP 429'],
+    ['a 429 whose body stalls', (s: Socket) => s.write(TOO_MANY('{"error":')), TIMEOUT],
+    ['a 429, then the retry is reset', (s: Socket, i: number) => (i === 0 ? s.write(withLength('429 Too Many Requests', '{}', ['retry-after-ms: 10'])) : reset(s)), 'connection reset'],
+  ] as [string, Serve, string][])('%s: each attempt recorded once', async (_name, serve, last) => {
+    const server = await rawServer(serve);
+    const recorder = new MetricsRecorder();
+    const http = new HttpClient({ recorder, requestTimeoutMs: TIMEOUT_MS, connections: 1 });
+    cleanups.push(() => http.close(true));
+    const out = await retrying(http, recorder).call({ name: 'req', method: 'GET', url: `${server.base}/x` }, READERS.text);
+    const snap = recorder.snapshot();
+    // a stalled 429 is a timeout, never retried; otherwise one retried 429, then the last answer
+    const attempts = last === TIMEOUT ? 1 : 2;
+    expect(out).toMatchObject({ ok: false, error: last });
+    expect(server.received).toBe(attempts);
+    expect(snap.aggregated.count).toBe(attempts);
+    expect(snap.aggregated.failures).toBe(1);
+    expect(snap.failures).toEqual([expect.objectContaining({ name: 'req', error: last, occurrences: 1 })]);
+    expect(http.pending).toBe(0);
   });
 });
