@@ -88,7 +88,8 @@ export function createBatchScenario(config: RunConfig, apiBase: string, shared?:
     let cancelTooLate = false;
     let polled: PollOutcome;
     let polls = 0;
-    const onStatus = inFlight ? (s: string) => inFlight.set(s) : undefined;
+    // a batch in a terminal status is no longer in flight
+    const onStatus = inFlight ? (s: string) => (isTerminal(s) ? inFlight.done() : inFlight.set(s)) : undefined;
     let start = { createdAtMs, initialStatus, onStatus };
     if (kind === 'batch-cancel') {
       const before = await untilCancelTime(ctx, batchUrl, start);

@@ -19,9 +19,8 @@ describe('BatchesInFlight', () => {
     expect(g.snapshot()).toEqual({ validating: 0, in_progress: 1, finalizing: 1 });
     a.done();
     a.done();
-    a.set('completed'); // after done: ignored
-    b.set('completed');
-    expect(g.snapshot()).toEqual({ validating: 0, in_progress: 0, finalizing: 0, completed: 1 });
+    a.set('cancelling'); // after done: ignored
+    expect(g.snapshot()).toEqual({ validating: 0, in_progress: 0, finalizing: 1 });
     b.done();
     expect(Object.values(g.snapshot()).every((n) => n === 0)).toBe(true);
   });
@@ -48,6 +47,8 @@ describe('the time series of a batch run', () => {
     // 400 ms validating and 400 ms finalizing against 250 ms intervals: both are seen
     expect(seen.has('validating')).toBe(true);
     expect(seen.has('finalizing')).toBe(true);
+    // terminal statuses are not in flight
+    expect(points.some((p) => 'completed' in p!)).toBe(false);
     for (const p of points) expect(Object.values(p!).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(3.01);
     // the last interval ends after every workflow: nothing is in flight
     expect(Object.values(points.at(-1)!).every((n) => n === 0)).toBe(true);
