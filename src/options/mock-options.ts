@@ -96,6 +96,7 @@ export const MOCK_OPTIONS = [
   { key: 'faultStuck', flag: 'fault-stuck', path: 'faults.batch.stuckInProgress', type: 'number', group: GROUPS.faults,
     describe: 'Probability that a batch stalls in in_progress' },
   { key: 'seed', flag: 'seed', path: 'seed', type: 'integer', group: GROUPS.faults,
-    describe: 'Seed for faults and jitter (reproducible runs)' },  { key: 'faultRoute', flag: 'fault-route', type: 'list', group: GROUPS.faults,
+    describe: 'Seed for faults and jitter (reproducible runs)' },
+  { key: 'faultRoute', flag: 'fault-route', type: 'list', group: GROUPS.faults,
     describe: "Per-route faults, repeatable: 'POST /v1/chat/completions:500=0.1,429=0.05' (kinds 500, 429, reset, hang, truncate, malformed)" },
 ] as const satisfies readonly OptionSpec[];
