@@ -9,6 +9,7 @@ import { ConfigError } from '../config/errors.js';
 import { COORDINATOR_OPTIONS } from '../options/scale-options.js';
 import { checkSplit } from '../workers/split.js';
 import type { ScaleOptions } from '../workers/coordinator.js';
+import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { VERSION } from './report-output.js';
 import { runRunCommand } from './run-command.js';
@@ -17,11 +18,11 @@ import { channelToken, tableValues } from './scale-values.js';
 export async function runCoordinatorCommand(argv: Record<string, unknown>, io: CliIO): Promise<number> {
   if (argv.burst !== undefined) {
     io.stderr.write('batch-load coordinator: --burst runs in one process (batch-load --burst N)\n');
-    return 2;
+    return EXIT.USAGE;
   }
   if (argv.workers !== undefined) {
     io.stderr.write('batch-load coordinator: --workers starts local worker processes; here workers join from elsewhere: use --expect-workers (see batch-load coordinator --help)\n');
-    return 2;
+    return EXIT.USAGE;
   }
   let values: Record<string, unknown>;
   let token: string;
@@ -32,7 +33,7 @@ export async function runCoordinatorCommand(argv: Record<string, unknown>, io: C
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     io.stderr.write(`batch-load coordinator: ${e.message}\n`);
-    return 2;
+    return EXIT.USAGE;
   }
   return runRunCommand(argv, io, (config): ScaleOptions => {
     const expected = values.expectWorkers as number;

@@ -8,6 +8,7 @@ import { ConfigError } from '../config/errors.js';
 import { redactor } from '../http/redact.js';
 import { WORKER_OPTIONS } from '../options/scale-options.js';
 import { runWorker } from '../workers/worker.js';
+import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { runJsonReport, VERSION } from './report-output.js';
 import { channelToken, tableValues } from './scale-values.js';
@@ -30,7 +31,7 @@ export async function runWorkerCommand(argv: Record<string, unknown>, io: CliIO)
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     err(e.message);
-    return 2;
+    return EXIT.USAGE;
   }
   return runWorker({
     coordinator: values.coordinator as string,

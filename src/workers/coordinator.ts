@@ -10,6 +10,7 @@
  * early on its own): the run did not get its whole load, whatever the thresholds say.
  */
 import { randomBytes } from 'node:crypto';
+import { EXIT } from '../cli/exit-codes.js';
 import type { RunConfig } from '../config/types.js';
 import { runLoadTest, type RunHooks, type RunResult } from '../engine/runner.js';
 import { Hub } from './hub.js';
@@ -78,7 +79,7 @@ export async function runCoordinated(config: RunConfig, scale: ScaleOptions, hoo
       ...hub.shape(),
       ...(batches ? { batches } : {}),
       workers,
-      ...(lost ? { exitCode: 6 as const, passed: false } : {}),
+      ...(lost ? { exitCode: EXIT.WORKER_LOST, passed: false } : {}),
       coordinator: { cpuSeconds: hub.cpuSecondsSinceStart() },
     };
   } finally {

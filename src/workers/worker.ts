@@ -12,6 +12,7 @@
  * on stderr says why); 5 stopped early (lost its coordinator, or a signal to this process).
  */
 import { hostname } from 'node:os';
+import { EXIT } from '../cli/exit-codes.js';
 import { loadBatchInput } from '../config/data-file.js';
 import { ConfigError, StartError } from '../config/errors.js';
 import type { RunConfig } from '../config/types.js';
@@ -69,14 +70,14 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
     url = parseCoordinatorUrl(opts.coordinator);
   } catch (e) {
     opts.err(`--coordinator: ${(e as Error).message}`);
-    return 2;
+    return EXIT.USAGE;
   }
   let joined;
   try {
     joined = await joinCoordinator(url, opts.token, opts.connectTimeoutMs, opts.out, opts.signal);
   } catch (e) {
     opts.err((e as Error).message);
-    return 3;
+    return EXIT.START_FAILED;
   }
 
   const stop = new AbortController();
@@ -130,7 +131,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       me = await welcome.promise;
     } catch (e) {
       opts.err((e as Error).message);
-      return 3;
+      return EXIT.START_FAILED;
     }
     const name = `worker ${me.index} of ${me.count}`;
     opts.out(`Joined the coordinator at ${url.origin} as ${name}`);
@@ -145,7 +146,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       if (!stop.signal.aborted) channel.send({ t: 'failed', error: line });
       await channel.flushed();
       opts.err(line);
-      return e instanceof ConfigError ? 2 : 3;
+      return e instanceof ConfigError ? EXIT.USAGE : EXIT.START_FAILED;
     }
 
     const recorder = new MetricsRecorder();
@@ -192,7 +193,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       if (!stop.signal.aborted) channel.send({ t: 'failed', error: line });
       await channel.flushed();
       opts.err(line);
-      return 3;
+      return EXIT.START_FAILED;
     }
     const cpu = process.cpuUsage(cpuAtStart);
     // why the load stopped early, if it did: the connection closing after the coordinator's
@@ -217,10 +218,10 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
     const summary = `${result.metrics.aggregated.count} requests, ${result.metrics.aggregated.failures} failures`;
     if (stoppedBy && !(acknowledged && stoppedBy.startsWith('the coordinator stopped'))) {
       opts.err(`${name} stopped early: ${stoppedBy}; ${summary}${acknowledged ? ' (the coordinator has them)' : ''}`);
-      return 5;
+      return EXIT.INTERRUPTED;
     }
     opts.out(`${name} done: ${summary}${acknowledged ? '' : ' (the coordinator did not acknowledge them)'}`);
-    return acknowledged ? 0 : 5;
+    return acknowledged ? EXIT.PASS : EXIT.INTERRUPTED;
   } finally {
     opts.signal?.removeEventListener('abort', onSignal);
     channel.close();
