@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { StartError } from '../config/errors.js';
 import type { RunConfig } from '../config/types.js';
+import { onAbort } from '../engine/abort-hub.js';
 import type { RunSignals } from '../engine/context.js';
 import { isSaturated, type LoadFigures } from '../engine/load-gauge.js';
 import type { ScheduleReport } from '../engine/executors/index.js';
@@ -584,7 +585,7 @@ export class Hub implements RemoteLoad {
       const finish = () => {
         this.waiters.delete(check);
         if (timer) clearTimeout(timer);
-        signal?.removeEventListener('abort', finish);
+        cancelAbort();
         resolve();
       };
       const check = () => {
@@ -592,7 +593,7 @@ export class Hub implements RemoteLoad {
       };
       const timer = Number.isFinite(deadline) ? setTimeout(finish, Math.max(0, deadline - Date.now())) : undefined;
       this.waiters.add(check);
-      signal?.addEventListener('abort', finish, { once: true });
+      const cancelAbort = signal ? onAbort(signal, finish) : () => undefined;
     });
   }
 }
