@@ -75,6 +75,8 @@ interface Slot {
 }
 
 const nameOf = (s: Slot) => `worker ${s.index}${s.host ? ` (${s.host}, pid ${s.pid})` : ''}`;
+/** A worker's figures as they stand: its final ones where known, else its last report. */
+const figuresOf = (s: Slot): MetricsSnapshot | undefined => s.final?.metrics ?? s.progress?.snapshot;
 const ENDED: ReadonlySet<SlotState> = new Set(['finished', 'stopped early', 'lost']);
 
 export class Hub implements RemoteLoad {
@@ -275,7 +277,7 @@ export class Hub implements RemoteLoad {
   /** One entry per worker, for the JSON and the summary. */
   reports(): WorkerReport[] {
     return this.slots.map((s) => {
-      const m = s.final?.metrics ?? s.progress?.snapshot;
+      const m = figuresOf(s);
       const share = this.plans[s.index]?.share;
       const elapsed = m?.elapsedSeconds ?? 0;
       const requests = m?.aggregated.count ?? 0;
@@ -530,9 +532,8 @@ export class Hub implements RemoteLoad {
     slot.state = 'lost';
     slot.lost = { atMs: Date.now(), reason };
     slot.conn?.channel.close();
-    const r = this.reports()[slot.index]!;
     this.opts.log(
-      `${nameOf(slot)} LOST ${((slot.lost.atMs - this.startedAtMs) / 1000).toFixed(1)}s into the run: ${reason}; the run goes on with the others (its last report counts: ${r.requests} requests)`,
+      `${nameOf(slot)} LOST ${((slot.lost.atMs - this.startedAtMs) / 1000).toFixed(1)}s into the run: ${reason}; the run goes on with the others (its last report counts: ${figuresOf(slot)?.aggregated.count ?? 0} requests)`,
     );
     this.version++;
     this.notify();
@@ -543,12 +544,7 @@ export class Hub implements RemoteLoad {
   }
 
   private reported(): MetricsSnapshot[] {
-    const out: MetricsSnapshot[] = [];
-    for (const s of this.slots) {
-      const m = s.final?.metrics ?? s.progress?.snapshot;
-      if (m) out.push(m);
-    }
-    return out;
+    return this.slots.flatMap((s) => figuresOf(s) ?? []);
   }
 
   private serveHttp(req: IncomingMessage, res: ServerResponse): void {
