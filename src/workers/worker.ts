@@ -135,6 +135,14 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
     }
     const name = `worker ${me.index} of ${me.count}`;
     opts.out(`Joined the coordinator at ${url.origin} as ${name}`);
+    /** Could not start: the coordinator is told why (unless it stopped the run), and so is stderr. */
+    const notStarted = async (e: Error, code: number): Promise<number> => {
+      const line = redactor.redact(e.message);
+      if (!stop.signal.aborted) channel.send({ t: 'failed', error: line });
+      await channel.flushed();
+      opts.err(line);
+      return code;
+    };
 
     let task: AssignMessage;
     let config: RunConfig;
@@ -142,11 +150,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       task = await assigned.promise;
       config = await prepare(task, url, joined, opts);
     } catch (e) {
-      const line = redactor.redact((e as Error).message);
-      if (!stop.signal.aborted) channel.send({ t: 'failed', error: line });
-      await channel.flushed();
-      opts.err(line);
-      return e instanceof ConfigError ? EXIT.USAGE : EXIT.START_FAILED;
+      return await notStarted(e as Error, e instanceof ConfigError ? EXIT.USAGE : EXIT.START_FAILED);
     }
 
     const recorder = new MetricsRecorder();
@@ -189,11 +193,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       });
     } catch (e) {
       if (!(e instanceof StartError || e instanceof ConfigError)) throw e;
-      const line = redactor.redact(e.message);
-      if (!stop.signal.aborted) channel.send({ t: 'failed', error: line });
-      await channel.flushed();
-      opts.err(line);
-      return EXIT.START_FAILED;
+      return await notStarted(e, EXIT.START_FAILED);
     }
     const cpu = process.cpuUsage(cpuAtStart);
     // why the load stopped early, if it did: the connection closing after the coordinator's
