@@ -10,7 +10,7 @@ import { ConfigError } from '../config/errors.js';
 import { checkOutputPath } from '../config/output-paths.js';
 import { parseThresholdList } from '../config/thresholds.js';
 import { MERGE_OPTIONS } from '../options/scale-options.js';
-import { writeHtmlReport, writeJunitReport } from '../report/files.js';
+import { writeReportOutputs } from '../report/files.js';
 import { mergeReports, readJsonReport, writeJsonReport, type JsonReport } from '../report/json.js';
 import { renderSummary } from '../report/summary.js';
 import { onlineSummarySections } from '../scenarios/online/report.js';
@@ -66,14 +66,7 @@ export async function runMergeCommand(argv: Record<string, unknown>, io: CliIO):
     await writeJsonReport(values.json as string, merged);
     written.push(values.json as string);
   }
-  if (values.html) {
-    await writeHtmlReport(values.html as string, merged);
-    written.push(values.html as string);
-  }
-  if (values.junit) {
-    await writeJunitReport(values.junit as string, merged);
-    written.push(values.junit as string);
-  }
+  written.push(...(await writeReportOutputs(merged, { html: values.html as string | undefined, junit: values.junit as string | undefined })));
   for (const f of written) io.stdout.write(`Wrote ${f}\n`);
   return merged.exitCode;
 }
