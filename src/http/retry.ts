@@ -21,7 +21,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Recorder } from '../metrics/types.js';
 import { sleep } from '../engine/sleep.js';
-import { CheckFailure, httpFailureName, TRUNCATED_BODY } from './errors.js';
+import { CheckFailure, httpFailureName, RUN_STOPPED, TRUNCATED_BODY } from './errors.js';
 import { readLimited } from './response-body.js';
 import type { CallOutcome, HttpRequestSpec, HttpResponseView } from './types.js';
 
@@ -116,8 +116,8 @@ export class Retry429 implements HttpCaller {
       await sleep(waitMs, signal);
       if (signal.aborted) {
         // the run was stopped while waiting: nothing more is sent; the row says why it ended
-        recorder.failure(current.name, 'aborted (run stopped) before its retry');
-        return { ok: false, error: 'aborted (run stopped)', status: 429, durationMs: out.durationMs };
+        recorder.failure(current.name, `${RUN_STOPPED} before its retry`);
+        return { ok: false, error: RUN_STOPPED, status: 429, durationMs: out.durationMs };
       }
       recorder.count(RETRY_METRICS.retries);
       // a retry is sent when it is sent: no intended start (that is the open model's first try)
