@@ -295,28 +295,17 @@ export class ResponseParser {
   }
 
   private chunkSize(buf: Buffer, pos: number): number {
-    let line: Buffer;
-    let next: number;
-    if (this.partial === undefined) {
-      const lf = buf.indexOf(LF, pos);
-      if (lf === -1) {
-        this.partial = Buffer.from(buf.subarray(pos));
-        if (this.partial.length > MAX_CHUNK_LINE) throw new ResponseParseError('chunk size line too long');
-        return buf.length;
-      }
-      line = buf.subarray(pos, lf + 1);
-      next = lf + 1;
-    } else {
-      const lf = buf.indexOf(LF, pos);
-      if (lf === -1) {
-        this.partial = Buffer.concat([this.partial, buf.subarray(pos)]);
-        if (this.partial.length > MAX_CHUNK_LINE) throw new ResponseParseError('chunk size line too long');
-        return buf.length;
-      }
-      line = Buffer.concat([this.partial, buf.subarray(pos, lf + 1)]);
-      this.partial = undefined;
-      next = lf + 1;
+    const lf = buf.indexOf(LF, pos);
+    if (lf === -1) {
+      // the line continues in the next read: keep a copy of what we have
+      const rest = buf.subarray(pos);
+      this.partial = this.partial === undefined ? Buffer.from(rest) : Buffer.concat([this.partial, rest]);
+      if (this.partial.length > MAX_CHUNK_LINE) throw new ResponseParseError('chunk size line too long');
+      return buf.length;
     }
+    const next = lf + 1;
+    const line = this.partial === undefined ? buf.subarray(pos, next) : Buffer.concat([this.partial, buf.subarray(pos, next)]);
+    this.partial = undefined;
     if (line.length > MAX_CHUNK_LINE) throw new ResponseParseError('chunk size line too long');
     if (line.length < 3 || line[line.length - 2] !== CR) throw new ResponseParseError('chunk size line not ended by CRLF');
     let size = 0;
