@@ -9,13 +9,14 @@
  *   - open model: the shared pool, `--connections` per origin.
  * At most WARM_CONNECTIONS sockets, for at most WARM_BUDGET_MS; the rest open on first use.
  */
-import type { RunConfig, ScenarioName } from '../config/types.js';
+import { needsDataFile } from '../config/scenario-mix.js';
+import type { RunConfig } from '../config/types.js';
 import type { HttpClient, PreconnectPlan } from '../http/client.js';
 import { warmUpRequestPath } from '../http/warm-up.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import { isOpenModel } from './executors/index.js';
 import { Profile } from './executors/profile.js';
-import { baselineHost, baselineShare, scenarioHost, type OnlineScenario } from '../scenarios/online/hosts.js';
+import { baselineHost, baselineShare, scenarioHost } from '../scenarios/online/hosts.js';
 
 export const WARM_CONNECTIONS = 10_000;
 export const WARM_BUDGET_MS = 5_000;
@@ -23,13 +24,10 @@ export const WARM_BUDGET_MS = 5_000;
 const WARM_UP = { requests: 1_000, concurrency: 8, budgetMs: 1_000 };
 let warmedUp = false;
 
-const ONLINE = new Set<string>(['chat', 'responses', 'embeddings', 'health'] satisfies OnlineScenario[]);
-const isOnline = (name: ScenarioName): name is OnlineScenario => ONLINE.has(name);
-
 /** The origins the run's scenarios talk to (the baseline host too when it takes a share). */
 function runOrigins(config: RunConfig): string[] {
   // the batch-file scenarios talk to the main host; each online one to its own host when given
-  const hosts = config.scenarios.map((s) => (isOnline(s.name) ? scenarioHost(config, s.name) : config.target.host));
+  const hosts = config.scenarios.map((s) => (needsDataFile(s.name) ? config.target.host : scenarioHost(config, s.name)));
   const baseline = baselineHost(config);
   if (baseline && baselineShare(config) > 0) hosts.push(baseline);
   return [...new Set(hosts.map((h) => new URL(h).origin))];

@@ -77,6 +77,12 @@ function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))}s`;
 }
 
+/** The statuses that count as success when a request names no `okStatus`: 200–299. */
+export const isSuccess = (status: number): boolean => status >= 200 && status < 300;
+
+/** How much of an error body is read to name the failure (httpFailureName). */
+export const ERROR_BODY_LIMIT = 4096;
+
 /** `HTTP 429 rate_limit_exceeded` from a status and an OpenAI error body (if any). */
 export function httpFailureName(status: number, bodyText: string): string {
   let detail = '';

@@ -4,13 +4,9 @@
  */
 import type { Recorder } from '../metrics/types.js';
 import type { Connection, ConnectionOwner, Dispatchable, ResponseHandler } from './connections.js';
-import { type AbortCause, failureName, httpFailureName, isConnectionLoss, TRUNCATED_BODY } from './errors.js';
+import { type AbortCause, ERROR_BODY_LIMIT, failureName, httpFailureName, isConnectionLoss, isSuccess, TRUNCATED_BODY } from './errors.js';
 import { abortError, ResponseBody } from './response-body.js';
 import type { CallOutcome, HttpRequestSpec, HttpResponseView } from './types.js';
-
-const isSuccess = (status: number) => status >= 200 && status < 300;
-/** How much of an error body we read to name the failure. */
-const ERROR_BODY_LIMIT = 4096;
 
 /** What an Exchange needs of its client: where to record, and to be told when it settles. */
 export interface ExchangeOwner {

@@ -54,6 +54,11 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // eslint-disable-next-line no-control-regex
 const BAD_VALUE = /[\r\n\0]/;
 const DIGITS = /^\d{1,15}$/;
+// response header values, tested per response: built once here, not per evaluation
+const CHUNKED_LAST = /,\s*chunked$/;
+const CONNECTION_CLOSE = /(^|,)\s*close\s*(,|$)/;
+const CONNECTION_KEEP_ALIVE = /(^|,)\s*keep-alive\s*(,|$)/;
+const KEEP_ALIVE_TIMEOUT = /(?:^|,)\s*timeout\s*=\s*(\d+)/i;
 /** How every status line starts. */
 const STATUS_PREFIX = Buffer.from('HTTP/1.', 'latin1');
 
@@ -232,17 +237,17 @@ export class ResponseParser {
             transferEncoding = true;
             const codings = value.toLowerCase();
             // chunked must be the last coding; another last coding means "read until close"
-            chunked = codings === 'chunked' || /,\s*chunked$/.test(codings);
+            chunked = codings === 'chunked' || CHUNKED_LAST.test(codings);
           }
           break;
         case 10: {
           const lower = name.toLowerCase();
           if (lower === 'connection') {
             const v = value.toLowerCase();
-            if (/(^|,)\s*close\s*(,|$)/.test(v)) close = true;
-            else if (minor === 0 && /(^|,)\s*keep-alive\s*(,|$)/.test(v)) close = false;
+            if (CONNECTION_CLOSE.test(v)) close = true;
+            else if (minor === 0 && CONNECTION_KEEP_ALIVE.test(v)) close = false;
           } else if (lower === 'keep-alive') {
-            const m = /(?:^|,)\s*timeout\s*=\s*(\d+)/i.exec(value);
+            const m = KEEP_ALIVE_TIMEOUT.exec(value);
             if (m) this.keepAliveMs = Number(m[1]) * 1000;
           }
           break;
@@ -295,28 +300,17 @@ export class ResponseParser {
   }
 
   private chunkSize(buf: Buffer, pos: number): number {
-    let line: Buffer;
-    let next: number;
-    if (this.partial === undefined) {
-      const lf = buf.indexOf(LF, pos);
-      if (lf === -1) {
-        this.partial = Buffer.from(buf.subarray(pos));
-        if (this.partial.length > MAX_CHUNK_LINE) throw new ResponseParseError('chunk size line too long');
-        return buf.length;
-      }
-      line = buf.subarray(pos, lf + 1);
-      next = lf + 1;
-    } else {
-      const lf = buf.indexOf(LF, pos);
-      if (lf === -1) {
-        this.partial = Buffer.concat([this.partial, buf.subarray(pos)]);
-        if (this.partial.length > MAX_CHUNK_LINE) throw new ResponseParseError('chunk size line too long');
-        return buf.length;
-      }
-      line = Buffer.concat([this.partial, buf.subarray(pos, lf + 1)]);
-      this.partial = undefined;
-      next = lf + 1;
+    const lf = buf.indexOf(LF, pos);
+    if (lf === -1) {
+      // the line continues in the next read: keep a copy of what we have
+      const rest = buf.subarray(pos);
+      this.partial = this.partial === undefined ? Buffer.from(rest) : Buffer.concat([this.partial, rest]);
+      if (this.partial.length > MAX_CHUNK_LINE) throw new ResponseParseError('chunk size line too long');
+      return buf.length;
     }
+    const next = lf + 1;
+    const line = this.partial === undefined ? buf.subarray(pos, next) : Buffer.concat([this.partial, buf.subarray(pos, next)]);
+    this.partial = undefined;
     if (line.length > MAX_CHUNK_LINE) throw new ResponseParseError('chunk size line too long');
     if (line.length < 3 || line[line.length - 2] !== CR) throw new ResponseParseError('chunk size line not ended by CRLF');
     let size = 0;

@@ -21,7 +21,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Recorder } from '../metrics/types.js';
 import { sleep } from '../engine/sleep.js';
-import { CheckFailure, httpFailureName, TRUNCATED_BODY } from './errors.js';
+import { CheckFailure, ERROR_BODY_LIMIT, httpFailureName, isSuccess, RUN_STOPPED, TRUNCATED_BODY } from './errors.js';
 import { readLimited } from './response-body.js';
 import type { CallOutcome, HttpRequestSpec, HttpResponseView } from './types.js';
 
@@ -48,10 +48,8 @@ export interface Retry429Options {
   deadlineMs: () => number;
 }
 
-const isSuccess = (status: number) => status >= 200 && status < 300;
 /** What an attempt's reader returns for a 429 that will be retried. */
 const RETRY: unique symbol = Symbol('retry after 429');
-const ERROR_BODY_LIMIT = 4096;
 /** SDK-style backoff when the 429 names no wait: min(0.5·2ⁿ, 8) s. */
 const fallbackWaitMs = (retry: number) => Math.min(500 * 2 ** retry, 8000);
 
@@ -116,8 +114,8 @@ export class Retry429 implements HttpCaller {
       await sleep(waitMs, signal);
       if (signal.aborted) {
         // the run was stopped while waiting: nothing more is sent; the row says why it ended
-        recorder.failure(current.name, 'aborted (run stopped) before its retry');
-        return { ok: false, error: 'aborted (run stopped)', status: 429, durationMs: out.durationMs };
+        recorder.failure(current.name, `${RUN_STOPPED} before its retry`);
+        return { ok: false, error: RUN_STOPPED, status: 429, durationMs: out.durationMs };
       }
       recorder.count(RETRY_METRICS.retries);
       // a retry is sent when it is sent: no intended start (that is the open model's first try)
