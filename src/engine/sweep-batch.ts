@@ -14,7 +14,7 @@
  */
 import type { SweepSection, SweepStep } from '../report/sweep.js';
 import { createProbe } from './executors/index.js';
-import { judgeWindow, measure, openWindow, PLATEAU_LEVELS, PLATEAU_RISE, startStep, stepLine, stepOf, sweepThresholds, waitFor, type SweepDeps } from './sweep-steps.js';
+import { judgeWindow, measure, openWindow, PLATEAU_LEVELS, PLATEAU_RISE, round, startStep, stepLine, stepOf, sweepThresholds, waitFor, type SweepDeps } from './sweep-steps.js';
 
 /** Trends and counters of the batch workflow the step reads (scenarios/batch). */
 export const BATCH_LINES_OK = 'batch_lines_ok';
@@ -45,7 +45,6 @@ export async function runBatchSweep(deps: SweepDeps): Promise<SweepSection> {
     const linesPerSecond = w.seconds > 0 ? lines / w.seconds : 0;
     const turnaround = s.trends[BATCH_TURNAROUND];
     const queue = s.trends[BATCH_QUEUE_TIME];
-    const round = (v: number) => Math.round(v * 1000) / 1000;
     const step = stepOf('batches', w, judgeWindow(specs, w, false), {
       users: inFlight,
       batchesInFlight: inFlight,
@@ -73,6 +72,6 @@ export async function runBatchSweep(deps: SweepDeps): Promise<SweepSection> {
     ...(top ? { maxSustainableRate: top.linesPerSecond } : {}),
     // batch sweeps bracket in batches in flight: the last passing level and the first failing one
     bracket: { low: top?.batchesInFlight ?? null, high: above?.batchesInFlight ?? null },
-    plateauRate: Math.round(best * 1000) / 1000,
+    plateauRate: round(best),
   };
 }
