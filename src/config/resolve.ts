@@ -99,7 +99,13 @@ function loadShape(v: RunOptionValues): { arrival?: ArrivalConfig; stages?: Stag
       if (v[key] !== undefined) throw new ConfigError(`--sweep: cannot be combined with ${flag} (the sweep picks each step's load; --step-time sets their length)`);
     }
     if (process === 'gamma') throw new ConfigError(`--sweep: its rate steps are constant or poisson (got --arrival gamma)`);
-    const sweep: SweepConfig = { steps: v.sweep, stepTimeMs: v.stepTime ?? 30_000, warmupMs: v.warmup ?? 5000, refine: v.refine ?? false };
+    // unset: the registry's defaults (run-options.ts), the ones --help and the README show
+    const sweep: SweepConfig = {
+      steps: v.sweep,
+      stepTimeMs: v.stepTime ?? (defaultOf(SPECS.get('stepTime')!) as number),
+      warmupMs: v.warmup ?? (defaultOf(SPECS.get('warmup')!) as number),
+      refine: v.refine ?? (defaultOf(SPECS.get('refine')!) as boolean),
+    };
     out.sweep = sweep;
   } else {
     for (const [key, flag] of [['stepTime', '--step-time'], ['warmup', '--warmup'], ['refine', '--refine']] as const) {

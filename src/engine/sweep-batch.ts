@@ -13,14 +13,13 @@
  * every threshold passed.
  */
 import type { SweepSection, SweepStep } from '../report/sweep.js';
+import { LIFECYCLE } from '../scenarios/batch/lifecycle.js';
+import { WORKFLOW_COUNTERS } from '../scenarios/batch/names.js';
 import { createProbe } from './executors/index.js';
-import { judgeWindow, measure, openWindow, PLATEAU_LEVELS, PLATEAU_RISE, startStep, stepLine, stepOf, sweepThresholds, waitFor, type SweepDeps } from './sweep-steps.js';
+import { judgeWindow, measure, openWindow, PLATEAU_LEVELS, PLATEAU_RISE, round, startStep, stepLine, stepOf, sweepThresholds, waitFor, type SweepDeps } from './sweep-steps.js';
 
-/** Trends and counters of the batch workflow the step reads (scenarios/batch). */
-export const BATCH_LINES_OK = 'batch_lines_ok';
-export const BATCH_TURNAROUND = 'batch_turnaround';
-export const BATCH_QUEUE_TIME = 'batch_queue_time';
-const WORKFLOWS_DONE = ['workflows_completed', 'workflows_failed'] as const;
+/** Completed lines of the batch workflow (scenarios/batch/workflow.ts counts it). */
+const BATCH_LINES_OK = 'batch_lines_ok';
 
 export async function runBatchSweep(deps: SweepDeps): Promise<SweepSection> {
   const { config } = deps;
@@ -36,16 +35,15 @@ export async function runBatchSweep(deps: SweepDeps): Promise<SweepSection> {
     run.executor.setUsers(inFlight);
     // the level's first workflows end: as many as there are batches in flight
     const fill = openWindow(deps);
-    const finished = () => WORKFLOWS_DONE.reduce((n, c) => n + fill.recorder.counter(c), 0);
+    const finished = () => WORKFLOW_COUNTERS.reduce((n, c) => n + fill.recorder.counter(c), 0);
     await waitFor(deps, () => finished() >= inFlight, Math.max(sweep.stepTimeMs, config.stopTimeoutMs));
     fill.end();
     const w = await measure(deps, sweep.warmupMs, sweep.stepTimeMs);
     const s = w.snapshot;
     const lines = s.counters[BATCH_LINES_OK] ?? 0;
     const linesPerSecond = w.seconds > 0 ? lines / w.seconds : 0;
-    const turnaround = s.trends[BATCH_TURNAROUND];
-    const queue = s.trends[BATCH_QUEUE_TIME];
-    const round = (v: number) => Math.round(v * 1000) / 1000;
+    const turnaround = s.trends[LIFECYCLE.turnaround];
+    const queue = s.trends[LIFECYCLE.queue];
     const step = stepOf('batches', w, judgeWindow(specs, w, false), {
       users: inFlight,
       batchesInFlight: inFlight,
@@ -73,6 +71,6 @@ export async function runBatchSweep(deps: SweepDeps): Promise<SweepSection> {
     ...(top ? { maxSustainableRate: top.linesPerSecond } : {}),
     // batch sweeps bracket in batches in flight: the last passing level and the first failing one
     bracket: { low: top?.batchesInFlight ?? null, high: above?.batchesInFlight ?? null },
-    plateauRate: Math.round(best * 1000) / 1000,
+    plateauRate: round(best),
   };
 }

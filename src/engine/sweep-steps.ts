@@ -125,7 +125,8 @@ export function judgeWindow(specs: readonly ThresholdSpec[], w: Window, openMode
   return { passed: failed.length === 0, failed };
 }
 
-const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+/** A figure of a step, to `digits` decimals (3: a thousandth of a request per second). */
+export const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /** A window's figures as a sweep step (latencies in ms, rates per second). */
 export function stepOf(kind: NonNullable<SweepStep['kind']>, w: Window, verdict: Verdict, extra: Partial<SweepStep> = {}): SweepStep {

@@ -44,6 +44,7 @@ import {
   openWindow,
   PLATEAU_LEVELS,
   PLATEAU_RISE,
+  round,
   startStep,
   stepLine,
   stepOf,
@@ -179,7 +180,7 @@ async function runProbe(deps: SweepDeps, specs: ThresholdSpec[], baselineRate: n
     const w = win.end();
     const rate = w.seconds > 0 ? ok / w.seconds : 0;
     const step = stepOf('probe', w, judgeWindow(specs, w, false), { users, requestedRate: rate });
-    step.achievedRate = Math.round(rate * 1000) / 1000;
+    step.achievedRate = round(rate);
     steps.push(step);
     deps.log(stepLine(step));
     flat = rate > best * (1 + PLATEAU_RISE) ? 0 : flat + 1;
@@ -214,7 +215,7 @@ function summarize(steps: SweepStep[], baselineRate: number | undefined, plateau
     steps,
     ...(bracket.low !== null ? { maxSustainableRate: bracket.low } : {}),
     bracket,
-    ...(baselineRate !== undefined ? { baselineRate: Math.round(baselineRate * 1000) / 1000 } : {}),
-    ...(plateauRate !== undefined ? { plateauRate: Math.round(plateauRate * 1000) / 1000 } : {}),
+    ...(baselineRate !== undefined ? { baselineRate: round(baselineRate) } : {}),
+    ...(plateauRate !== undefined ? { plateauRate: round(plateauRate) } : {}),
   };
 }

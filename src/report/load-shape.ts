@@ -5,14 +5,23 @@
  */
 import type { RunConfig } from '../config/types.js';
 import { formatDuration } from '../config/duration.js';
+import {
+  DROPPED_ITERATIONS,
+  ITERATIONS_SCHEDULED,
+  MAX_LAG_P99_MS,
+  MIN_ACHIEVED_SHARE,
+  SCHEDULE_LAG,
+  SCHEDULE_WARNINGS,
+} from '../engine/executors/arrival-scheduler.js';
 import type { ScheduleReport } from '../engine/executors/types.js';
+import { SLO_MET, SLO_REQUESTS } from '../metrics/goodput.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import { fmtFixed, fmtMs, fmtNum, fmtPercent, renderTable } from './format.js';
 import type { SweepSection, SweepStep } from './sweep.js';
 
 /** Trends and counters this section shows (the summary's generic tables leave them out). */
-export const LOAD_SHAPE_TRENDS = new Set(['schedule_lag']);
-export const LOAD_SHAPE_COUNTERS = new Set(['iterations_scheduled', 'dropped_iterations', 'schedule_warnings', 'slo_requests', 'slo_met']);
+export const LOAD_SHAPE_TRENDS = new Set([SCHEDULE_LAG]);
+export const LOAD_SHAPE_COUNTERS = new Set([ITERATIONS_SCHEDULED, DROPPED_ITERATIONS, SCHEDULE_WARNINGS, SLO_REQUESTS, SLO_MET]);
 
 /** `2m30s`, or `2500ms` when not whole seconds (stages as the user wrote them). */
 const exact = (ms: number) => (ms % 1000 === 0 ? formatDuration(ms) : `${ms}ms`);
@@ -36,20 +45,20 @@ export function renderScheduleSection(schedule: ScheduleReport | undefined, m: M
     out.push(`open model (${schedule.arrival} arrivals): requested ${fmtFixed(schedule.requestedRate)}/s, achieved ${fmtFixed(schedule.achievedRate)}/s (${fmtPercent(share, 1)}) over ${fmtFixed(schedule.seconds, 1)} s`);
   }
   // from the counters, so a merged or saved report shows them too
-  const due = m.counters.iterations_scheduled;
-  const dropped = m.counters.dropped_iterations;
+  const due = m.counters[ITERATIONS_SCHEDULED];
+  const dropped = m.counters[DROPPED_ITERATIONS];
   if (due !== undefined || dropped !== undefined) {
     const d = dropped ?? 0;
     const share = due ? ` (${fmtPercent(d / due)})` : '';
     out.push(`starts: ${due === undefined ? '' : `${fmtNum(due)} due, ${fmtNum(due - d)} started, `}${fmtNum(d)} dropped${share}: no free worker under --users`);
   }
-  const lag = m.trends.schedule_lag;
+  const lag = m.trends[SCHEDULE_LAG];
   if (lag && lag.count > 0) out.push(`schedule lag (actual − intended start): p50 ${fmtMs(lag.p50)} ms, p99 ${fmtMs(lag.p99)} ms, max ${fmtMs(lag.max)} ms`);
-  const warnings = m.counters.schedule_warnings ?? 0;
-  if (warnings > 0) out.push(`WARNING: ${warnings} progress interval(s) fell behind (under 97 % of the due starts started, or lag p99 over 10 ms): see the log`);
-  const judged = m.counters.slo_requests;
+  const warnings = m.counters[SCHEDULE_WARNINGS] ?? 0;
+  if (warnings > 0) out.push(`WARNING: ${warnings} progress interval(s) fell behind (under ${MIN_ACHIEVED_SHARE * 100} % of the due starts started, or lag p99 over ${MAX_LAG_P99_MS} ms): see the log`);
+  const judged = m.counters[SLO_REQUESTS];
   if (judged !== undefined) {
-    const met = m.counters.slo_met ?? 0;
+    const met = m.counters[SLO_MET] ?? 0;
     const rate = m.elapsedSeconds > 0 ? met / m.elapsedSeconds : 0;
     out.push(`goodput: ${fmtFixed(rate)} req/s met every SLO; goodput_ratio ${judged > 0 ? fmtPercent(met / judged) : '-'} (${fmtNum(met)} of ${fmtNum(judged)} requests)`);
   }

@@ -4,7 +4,7 @@ import { json } from '../http/reply.js';
 import { LatencyModel, type TokenTiming } from '../latency.js';
 import { unixSeconds } from '../util/ids.js';
 import type { Slot } from '../capacity.js';
-import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, optionalPositiveInt } from './deps.js';
+import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, includeUsage, optionalPositiveInt, requireModel } from './deps.js';
 import { admit, generate, generateLine, streamTokens } from './generation.js';
 import { SSE_DONE, sseData } from './sse.js';
 import { chatPromptTokens } from './prompt-tokens.js';
@@ -66,8 +66,8 @@ export class ChatCompletions implements InferenceEndpoint {
   }
 
   private plan(body: Record<string, unknown>): ChatPlan {
-    const { model, messages } = body;
-    if (typeof model !== 'string' || model.length === 0) throw badRequest('you must provide a model parameter', 'model');
+    const model = requireModel(body);
+    const { messages } = body;
     if (!Array.isArray(messages) || messages.length === 0) {
       throw badRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
     }
@@ -78,7 +78,6 @@ export class ChatCompletions implements InferenceEndpoint {
     }
     const requested = optionalPositiveInt(body, 'max_completion_tokens') ?? optionalPositiveInt(body, 'max_tokens');
     if (Number.isNaN(requested)) throw badRequest('max_tokens must be a positive integer.', 'max_tokens', 'invalid_value');
-    const streamOptions = body.stream_options;
     if (model !== this.lastModel) {
       this.lastModelJson = JSON.stringify(model);
       this.lastModelAscii = ASCII.test(this.lastModelJson);
@@ -90,8 +89,7 @@ export class ChatCompletions implements InferenceEndpoint {
       promptTokens: chatPromptTokens(messages),
       completionTokens: this.deps.latency.outputTokens(requested),
       stream: body.stream === true,
-      includeUsage:
-        typeof streamOptions === 'object' && streamOptions !== null && (streamOptions as { include_usage?: unknown }).include_usage === true,
+      includeUsage: includeUsage(body),
     };
   }
 

@@ -4,7 +4,7 @@ import type { EventSink, Reply } from '../http/reply.js';
 import { json } from '../http/reply.js';
 import { LatencyModel, type TokenTiming } from '../latency.js';
 import { unixSeconds } from '../util/ids.js';
-import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, optionalPositiveInt } from './deps.js';
+import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, includeUsage, optionalPositiveInt, requireModel } from './deps.js';
 import { admit, generate, generateLine, streamTokens } from './generation.js';
 import { listPromptTokens } from './prompt-tokens.js';
 import { SSE_DONE, sseData } from './sse.js';
@@ -54,20 +54,18 @@ export class Completions implements InferenceEndpoint {
   }
 
   private plan(body: Record<string, unknown>): CompletionPlan {
-    const { model, prompt } = body;
-    if (typeof model !== 'string' || model.length === 0) throw badRequest('you must provide a model parameter', 'model');
+    const model = requireModel(body);
+    const { prompt } = body;
     const choices = promptCount(prompt);
     const requested = optionalPositiveInt(body, 'max_tokens');
     if (Number.isNaN(requested)) throw badRequest('max_tokens must be a positive integer.', 'max_tokens', 'invalid_value');
-    const streamOptions = body.stream_options;
     return {
       model,
       choices,
       promptTokens: listPromptTokens(prompt),
       tokens: this.deps.latency.outputTokens(requested),
       stream: body.stream === true,
-      includeUsage:
-        typeof streamOptions === 'object' && streamOptions !== null && (streamOptions as { include_usage?: unknown }).include_usage === true,
+      includeUsage: includeUsage(body),
     };
   }
 

@@ -1,3 +1,4 @@
+import { badRequest } from '../http/errors.js';
 import type { CapacityGate } from '../capacity.js';
 import type { ResolvedMockOptions } from '../config/defaults.js';
 import type { LatencyModel } from '../latency.js';
@@ -40,4 +41,17 @@ export function optionalPositiveInt(body: Record<string, unknown>, name: string)
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) return Number.NaN;
   return value;
+}
+
+/** The body's `model`, or the API's 400 when it is missing or empty. */
+export function requireModel(body: Record<string, unknown>): string {
+  const { model } = body;
+  if (typeof model !== 'string' || model.length === 0) throw badRequest('you must provide a model parameter', 'model');
+  return model;
+}
+
+/** `stream_options.include_usage: true`: a streamed reply ends with a usage chunk. */
+export function includeUsage(body: Record<string, unknown>): boolean {
+  const o = body.stream_options;
+  return typeof o === 'object' && o !== null && (o as { include_usage?: unknown }).include_usage === true;
 }

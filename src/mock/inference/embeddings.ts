@@ -2,7 +2,7 @@ import { endianness } from 'node:os';
 import { badRequest } from '../http/errors.js';
 import { json, type Reply } from '../http/reply.js';
 import { createRng } from '../util/rng.js';
-import { type InferenceDeps, type InferenceEndpoint, type InferenceResult } from './deps.js';
+import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, requireModel } from './deps.js';
 import { admit, generate } from './generation.js';
 import { listPromptTokens } from './prompt-tokens.js';
 
@@ -21,8 +21,8 @@ export class Embeddings implements InferenceEndpoint {
   }
 
   async complete(body: Record<string, unknown>, online = false): Promise<InferenceResult> {
-    const { model, encoding_format: encoding } = body;
-    if (typeof model !== 'string' || model.length === 0) throw badRequest('you must provide a model parameter', 'model');
+    const model = requireModel(body);
+    const { encoding_format: encoding } = body;
     const inputs = normaliseInput(body.input);
     if (encoding !== undefined && encoding !== 'float' && encoding !== 'base64') {
       throw badRequest("Invalid value for 'encoding_format': expected 'float' or 'base64'.", 'encoding_format', 'invalid_value');

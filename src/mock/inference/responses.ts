@@ -4,7 +4,7 @@ import { json } from '../http/reply.js';
 import { LatencyModel, type TokenTiming } from '../latency.js';
 import { unixSeconds } from '../util/ids.js';
 import type { Slot } from '../capacity.js';
-import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, optionalPositiveInt } from './deps.js';
+import { type InferenceDeps, type InferenceEndpoint, type InferenceResult, optionalPositiveInt, requireModel } from './deps.js';
 import { admit, generate, generateLine, streamTokens } from './generation.js';
 import { sseEvent } from './sse.js';
 import { responsesPromptTokens } from './prompt-tokens.js';
@@ -47,8 +47,8 @@ export class Responses implements InferenceEndpoint {
   }
 
   private plan(body: Record<string, unknown>): ResponsePlan {
-    const { model, input } = body;
-    if (typeof model !== 'string' || model.length === 0) throw badRequest('you must provide a model parameter', 'model');
+    const model = requireModel(body);
+    const { input } = body;
     if (typeof input !== 'string' && !Array.isArray(input)) {
       throw badRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
     }

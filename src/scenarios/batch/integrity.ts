@@ -18,6 +18,7 @@
  */
 import { CheckFailure } from '../../http/errors.js';
 import { checkLineBody, type LineCheckResult } from './line-checks.js';
+import { PLAIN_CODE } from './names.js';
 import type { BatchRequestCounts } from './wire.js';
 
 export type IntegrityKind = 'missing' | 'duplicate' | 'unknown' | 'count_mismatch' | 'unparseable' | 'line_check';
@@ -46,7 +47,6 @@ export interface IntegrityReport {
 
 /** Codes of lines the server never started. */
 const UNSTARTED = new Set(['batch_cancelled', 'batch_expired']);
-const PLAIN_CODE = /^[\w.-]{1,64}$/;
 const MAX_CODES = 32;
 
 type Json = Record<string, unknown>;

@@ -4,6 +4,9 @@
  */
 export const WORKFLOW_FAILURE_NAME = 'batch workflow';
 
+/** An error code short and plain enough to become part of a counter name (no ids, no free text). */
+export const PLAIN_CODE = /^[\w.-]{1,64}$/;
+
 /** Counters of the batch workflow, created at 0 before any load so thresholds can judge them. */
 export const WORKFLOW_COUNTERS = ['workflows_completed', 'workflows_failed'] as const;
 

@@ -28,7 +28,7 @@ import { downloadInto } from './download.js';
 import type { BatchTracker } from './in-flight.js';
 import { IntegrityCheck } from './integrity.js';
 import { recordLifecycle } from './lifecycle.js';
-import { batchRequestNames, WORKFLOW_COUNTERS, WORKFLOW_FAILURE_NAME } from './names.js';
+import { batchRequestNames, PLAIN_CODE, WORKFLOW_COUNTERS, WORKFLOW_FAILURE_NAME } from './names.js';
 import { pollUntilTerminal, type PollOutcome, type PollStart } from './poll.js';
 import { recordThroughput } from './throughput.js';
 import { uploadInput } from './upload.js';
@@ -197,9 +197,6 @@ export function createBatchScenario(config: RunConfig, apiBase: string, shared?:
 
   return { name: kind, run, counters: WORKFLOW_COUNTERS };
 }
-
-/** A batch error code short and plain enough to group by (no ids, no free text). */
-const PLAIN_CODE = /^[\w.-]{1,64}$/;
 
 function failedCode(batch: BatchObject): string | undefined {
   const code = batch.errors?.data?.[0]?.code;

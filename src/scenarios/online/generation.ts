@@ -10,7 +10,7 @@ import type { HttpResponseView } from '../../http/client.js';
 import type { IterationOutcome, Scenario, ScenarioContext } from '../types.js';
 import type { OnlineScenario } from './hosts.js';
 import type { BodyTemplate } from './payloads.js';
-import { recordOutputTokens, recordOverheadHeader, recordStream, type StreamTimer } from './stream-metrics.js';
+import { recordOutputTokens, recordOverheadHeader, recordStream, type StreamTimer, tpotMs } from './stream-metrics.js';
 import { HeaderCache, JSON_HEADERS, SSE_HEADERS, VariantSet, type Variant } from './variants.js';
 
 export interface StreamResult {
@@ -65,8 +65,7 @@ export function createGenerationScenario(config: RunConfig, endpoint: Generation
       recordStream(rec, v.metrics, value.timer, value.usageTokens);
       if (slo) {
         const t = value.timer;
-        const tokens = value.usageTokens ?? t.deltas;
-        slo.judge(rec, { ok: true, ttftMs: t.ttftMs, tpotMs: tokens > 1 ? (t.e2eMs - t.ttftMs) / (tokens - 1) : undefined, e2eMs: t.e2eMs });
+        slo.judge(rec, { ok: true, ttftMs: t.ttftMs, tpotMs: tpotMs(t.e2eMs, t.ttftMs, value.usageTokens ?? t.deltas), e2eMs: t.e2eMs });
       }
     } else {
       if (value !== undefined) recordOutputTokens(rec, v.metrics, value, 'usage', out.durationMs);

@@ -118,6 +118,11 @@ export function recordOutputTokens(
   rec.count(source === 'usage' ? SOURCE_USAGE : SOURCE_COUNTED);
 }
 
+/** Time per output token after the first: (e2e − ttft) / (tokens − 1); undefined for one token or none. */
+export function tpotMs(e2eMs: number, ttftMs: number, tokens: number): number | undefined {
+  return tokens > 1 ? (e2eMs - ttftMs) / (tokens - 1) : undefined;
+}
+
 /** All stream metrics of one successful stream. `usageTokens` from the server, if sent. */
 export function recordStream(rec: Recorder, names: LlmMetricNames, t: StreamTimer, usageTokens?: number): void {
   const source: TokenSource = usageTokens !== undefined ? 'usage' : 'counted';
@@ -132,8 +137,8 @@ export function recordStream(rec: Recorder, names: LlmMetricNames, t: StreamTime
       rec.trend(names.itl, gap, 'ms');
       if (agg) rec.trend(METRIC.itl, gap, 'ms');
     }
-    if (tokens > 1) {
-      const tpot = (e2e - ttft) / (tokens - 1);
+    const tpot = tpotMs(e2e, ttft, tokens);
+    if (tpot !== undefined) {
       rec.trend(names.tpot, tpot, 'ms');
       if (agg) rec.trend(METRIC.tpot, tpot, 'ms');
     }
