@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { onAbort } from '../../engine/abort-hub.js';
 import { backOff } from 'exponential-backoff';
-import { CheckFailure } from '../../http/errors.js';
+import { CheckFailure, RUN_STOPPED } from '../../http/errors.js';
 import { readJson } from '../../http/client.js';
 import type { PollConfig } from '../../config/types.js';
 import type { ScenarioContext } from '../types.js';
@@ -62,7 +62,7 @@ export async function pollUntilTerminal(
   };
 
   const pollOnce = async (): Promise<BatchObject> => {
-    if (ctx.signal.aborted) throw new StopPolling('aborted (run stopped)');
+    if (ctx.signal.aborted) throw new StopPolling(RUN_STOPPED);
     polls++;
     const sentMs = performance.now();
     const res = await ctx.http.call({ name, method: 'GET', url, headers: ctx.authHeaders }, async (r) => {
@@ -71,7 +71,7 @@ export async function pollUntilTerminal(
       if (!isTerminal(batch.status) && !isActive(batch.status)) throw new CheckFailure(`${UNKNOWN_STATUS}'${batch.status.slice(0, 40)}'`);
       return batch;
     });
-    if (ctx.signal.aborted) throw new StopPolling('aborted (run stopped)');
+    if (ctx.signal.aborted) throw new StopPolling(RUN_STOPPED);
     if (!res.ok) {
       if (res.error.startsWith(UNKNOWN_STATUS)) throw new StopPolling(res.error);
       throw new StillRunning(res.error); // a failed poll is recorded; keep polling
@@ -107,10 +107,10 @@ export async function pollUntilTerminal(
 
   try {
     const batch = await Promise.race([polling, stopped]);
-    if (batch === 'stopped') return { ok: false, reason: 'aborted (run stopped)', polls, batch: last };
+    if (batch === 'stopped') return { ok: false, reason: RUN_STOPPED, polls, batch: last };
     return { ok: true, batch, polls, observed: { statuses: observed, turnaroundMs: seenMs - start.createdAtMs }, lastActiveSentMs, seenMs };
   } catch (err) {
-    if (ctx.signal.aborted) return { ok: false, reason: 'aborted (run stopped)', polls, batch: last };
+    if (ctx.signal.aborted) return { ok: false, reason: RUN_STOPPED, polls, batch: last };
     if (err instanceof StopPolling) return { ok: false, reason: err.message, polls, batch: last };
     const reason = polls >= poll.maxPolls ? `poll: not terminal after ${polls} polls` : `poll: not terminal after max wait`;
     return { ok: false, reason, polls, batch: last };

@@ -18,7 +18,7 @@
  * table says why; the default threshold `workflows_failed: count==0` fails the run.
  */
 import { performance } from 'node:perf_hooks';
-import { CheckFailure } from '../../http/errors.js';
+import { CheckFailure, RUN_STOPPED } from '../../http/errors.js';
 import { readJson } from '../../http/client.js';
 import type { BatchInput, BatchScenarioName, RunConfig } from '../../config/types.js';
 import { batchTimelineFromObject } from '../../report/batch-timeline.js';
@@ -150,7 +150,7 @@ export function createBatchScenario(config: RunConfig, apiBase: string, shared?:
     const after = config.batchRun.cancelAfterMs;
     if (after > 0) {
       await sleep(ctx.random() * after, ctx.signal);
-      return ctx.signal.aborted ? { polls: 0, failed: 'aborted (run stopped)' } : { polls: 0 };
+      return ctx.signal.aborted ? { polls: 0, failed: RUN_STOPPED } : { polls: 0 };
     }
     const seen = await pollUntilTerminal(ctx, batchUrl, names.poll, config.poll, { ...start, until: (s) => s === 'in_progress' || isTerminal(s) });
     if (!seen.ok) return { polls: seen.polls, failed: seen.reason };
